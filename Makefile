@@ -1,0 +1,46 @@
+# The two commands the README gives: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint typecheck pytest generate record clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## The main job on the built-in sandbox: no credentials, no network.
+demo: $(STAMP)
+	$(BIN)/python -m lightspeed_pos.demo
+
+## Everything the project checks: lint, types, tests.
+test: $(STAMP) lint typecheck pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests tools examples
+	$(BIN)/ruff format --check src tests tools examples
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(BIN)/pytest
+
+## Rebuild src/lightspeed_pos/catalog.json and the models from ../shared/api/endpoints.json.
+generate: $(STAMP)
+	$(BIN)/python tools/build_catalog.py
+	$(BIN)/python tools/gen_models.py
+	$(BIN)/ruff format --quiet src/lightspeed_pos/models
+	$(BIN)/ruff check --fix --quiet src/lightspeed_pos/models
+	$(BIN)/ruff format --quiet src/lightspeed_pos/models
+
+## Record new interactions against the real API (needs LIGHTSPEED_OAUTH_TOKEN,
+## LIGHTSPEED_OAUTH_REFRESH_TOKEN and LIGHTSPEED_ACCOUNT_ID; see README).
+record: $(STAMP)
+	$(BIN)/pytest tests/recorded --record
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

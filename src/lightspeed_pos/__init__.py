@@ -1,0 +1,96 @@
+"""lightspeed-pos: a complete, typed client for Lightspeed Retail's (R-Series) point-of-sale API.
+
+    import lightspeed_pos as ls
+    client = ls.Client(oauth_token_holder=holder)
+    for item in client.account(120645).items.each():
+        ...
+
+The public surface is exactly ``__all__``. See README.md and ARCHITECTURE.md.
+"""
+
+from __future__ import annotations
+
+from . import errors
+from ._auth import TokenHolder
+from ._client import DEFAULT_BASE_URL, Client
+from ._collection import Collection
+from ._ratelimit import Throttler
+from ._resource import Resource
+from ._retry import RetryPolicy
+from ._version import __version__
+from .errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    BadRequestError,
+    ConflictError,
+    ForbiddenError,
+    InvalidResponseError,
+    LightspeedError,
+    NotFoundError,
+    OperationNotAllowedError,
+    RateLimitError,
+    ServerError,
+    UnauthorizedError,
+    UnprocessableEntityError,
+)
+from .models import (
+    Account,
+    Category,
+    Customer,
+    Employee,
+    Image,
+    Inventory,
+    Item,
+    ItemAttributeSet,
+    ItemMatrix,
+    Order,
+    PriceLevel,
+    Sale,
+    SaleLine,
+    Shop,
+    SpecialOrder,
+    Vendor,
+)
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "Account",
+    "BadRequestError",
+    "Category",
+    "Client",
+    "Collection",
+    "ConflictError",
+    "Customer",
+    "Employee",
+    "ForbiddenError",
+    "Image",
+    "InvalidResponseError",
+    "Inventory",
+    "Item",
+    "ItemAttributeSet",
+    "ItemMatrix",
+    "LightspeedError",
+    "NotFoundError",
+    "OperationNotAllowedError",
+    "Order",
+    "PriceLevel",
+    "RateLimitError",
+    "Resource",
+    "RetryPolicy",
+    "Sale",
+    "SaleLine",
+    "ServerError",
+    "Shop",
+    "SpecialOrder",
+    "Throttler",
+    "TokenHolder",
+    "UnauthorizedError",
+    "UnprocessableEntityError",
+    "Vendor",
+    "__version__",
+    "errors",
+]

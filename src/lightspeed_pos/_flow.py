@@ -1,0 +1,182 @@
+"""How one request travels, written once for both clients.
+
+:func:`request_flow` is a generator: it yields instructions (:class:`Send` this request,
+:class:`Sleep` so long, :class:`GetToken`, :class:`Refresh` the token) and receives their results.
+All the decisions — the bucket reservation, the single refresh on a 401, waiting out a 429,
+retrying a 502 or a dropped connection, mapping errors — are made here. The sync and async
+clients only carry out the instructions (the ``httpx.Auth.auth_flow`` trick).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import re
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx2
+
+from ._cost import request_cost
+from ._ratelimit import Throttler
+from ._retry import RetryPolicy, retry_after_error, retry_after_status, wait_for_rate_limit, was_sent
+from .errors import (
+    APIConnectionError,
+    APITimeoutError,
+    RateLimitError,
+    error_from_response,
+    parse_retry_after,
+)
+
+logger = logging.getLogger("lightspeed_pos")
+
+_ACCOUNT_IN_PATH = re.compile(r"/Account/(\d+)(?:/|\.json|$)")
+
+
+@dataclass(frozen=True)
+class Send:
+    request: httpx2.Request
+
+
+@dataclass(frozen=True)
+class Sleep:
+    seconds: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class GetToken:
+    pass
+
+
+@dataclass(frozen=True)
+class Refresh:
+    stale_token: str = field(repr=False)
+
+
+Instruction = Send | Sleep | GetToken | Refresh
+Flow = Generator[Instruction, Any, httpx2.Response]
+
+
+@dataclass(frozen=True)
+class RequestSpec:
+    """A request before it has a token: method, absolute URL, query pairs and JSON body."""
+
+    method: str
+    url: str
+    params: tuple[tuple[str, str], ...] | None = None
+    body: bytes | None = None
+
+
+def bucket_key(url: httpx2.URL) -> str:
+    """Which bucket a request draws on: its account (``"global"`` outside an account)."""
+    match = _ACCOUNT_IN_PATH.search(url.path)
+    return match.group(1) if match else "global"
+
+
+def estimate(spec: RequestSpec) -> float:
+    """The cost the server will charge for ``spec`` (REFERENCE 3.2)."""
+    body: Any = None
+    if spec.body:
+        try:
+            body = json.loads(spec.body)
+        except ValueError:
+            body = None
+    url = httpx2.URL(spec.url)
+    query = spec.params if spec.params is not None else tuple(url.params.multi_items())
+    return request_cost(spec.method, url.path, query, body)
+
+
+def _wrap(error: httpx2.TransportError, request: httpx2.Request) -> APIConnectionError:
+    where = f"{request.method} {request.url.copy_with(query=None)}"
+    if isinstance(error, httpx2.TimeoutException):
+        return APITimeoutError(f"timed out: {where} ({type(error).__name__})", request=request)
+    return APIConnectionError(
+        f"connection failed: {where} ({type(error).__name__}: {error})", request=request
+    )
+
+
+@dataclass
+class FlowSettings:
+    """What every flow of one client shares."""
+
+    throttler: Throttler
+    policy: RetryPolicy
+    headers: dict[str, str]
+    rng: random.Random = field(default_factory=random.Random)
+
+
+def build_request(settings: FlowSettings, spec: RequestSpec, token: str) -> httpx2.Request:
+    headers = dict(settings.headers)
+    headers["Authorization"] = f"Bearer {token}"
+    if spec.body is not None:
+        headers["Content-Type"] = "application/json"
+    return httpx2.Request(spec.method, spec.url, params=spec.params, content=spec.body, headers=headers)
+
+
+def request_flow(settings: FlowSettings, spec: RequestSpec) -> Flow:
+    """The life of one request; returns the successful response or raises a LightspeedError."""
+    url = httpx2.URL(spec.url)
+    key = bucket_key(url)
+    cost = estimate(spec)
+    attempt = rate_limited = 0
+    refreshed = False
+    while True:
+        while (wait := settings.throttler.reserve(key, cost)) > 0:
+            logger.debug("bucket %s: waiting %.3fs before %s %s", key, wait, spec.method, url.path)
+            yield Sleep(wait, "bucket")
+        token: str = yield GetToken()
+        request = build_request(settings, spec, token)
+        try:
+            response: httpx2.Response = yield Send(request)
+        except httpx2.TransportError as error:
+            settings.throttler.release(key, cost, None, sent=was_sent(error))
+            delay = retry_after_error(settings.policy, spec.method, error, attempt, settings.rng)
+            if delay is None:
+                raise _wrap(error, request) from error
+            logger.debug(
+                "%s %s failed (%s); retry %d in %.2fs",
+                spec.method,
+                url.path,
+                type(error).__name__,
+                attempt + 1,
+                delay,
+            )
+            attempt += 1
+            yield Sleep(delay, "retry")
+            continue
+        settings.throttler.release(key, cost, response.headers)
+        status = response.status_code
+        logger.debug(
+            "%s %s -> %d (cost %s, bucket %s)",
+            spec.method,
+            url.path,
+            status,
+            response.headers.get("X-LS-API-Request-Cost", f"~{cost:g}"),
+            response.headers.get("X-LS-API-Bucket-Level", "?"),
+        )
+        if status < 400:
+            return response
+        if status == 401 and not refreshed:
+            refreshed = True
+            logger.debug("401 on %s %s: refreshing the access token once", spec.method, url.path)
+            yield Refresh(token)
+            continue
+        error_response = error_from_response(response)
+        if isinstance(error_response, RateLimitError):
+            pause = wait_for_rate_limit(settings.policy, error_response.retry_after, rate_limited)
+            if pause is None:
+                raise error_response
+            logger.debug("429 on %s %s: waiting %.2fs", spec.method, url.path, pause)
+            rate_limited += 1
+            yield Sleep(pause, "429")
+            continue
+        retry_after = parse_retry_after(response.headers.get("retry-after"))
+        delay = retry_after_status(settings.policy, spec.method, status, attempt, settings.rng, retry_after)
+        if delay is None:
+            raise error_response
+        logger.debug("%d on %s %s; retry %d in %.2fs", status, spec.method, url.path, attempt + 1, delay)
+        attempt += 1
+        yield Sleep(delay, "retry")

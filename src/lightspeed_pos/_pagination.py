@@ -1,0 +1,84 @@
+"""One pagination for every listing: V3 cursors (``@attributes.next``) and legacy offsets.
+
+A :class:`PageRequest` is what to fetch; :func:`read_page` reads a response into a :class:`Page`
+that knows its next request. :class:`PageGuard` stops a server that repeats itself from making
+the client loop forever.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx2
+
+from ._wire import attribute, records, to_int
+from .errors import InvalidResponseError
+
+Params = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    url: str
+    """Absolute URL. A V3 ``next`` URL already carries every parameter."""
+    params: Params | None = None
+
+
+@dataclass
+class Page:
+    records: list[dict[str, Any]]
+    next: PageRequest | None
+    count: int | None = None
+    """The total the legacy API reports (V3 listings do not)."""
+
+
+def with_param(params: Sequence[tuple[str, str]], name: str, value: str) -> Params:
+    """``params`` with ``name`` set to ``value`` (replacing any earlier value)."""
+    return (*((k, v) for k, v in params if k != name), (name, value))
+
+
+def read_page(
+    payload: Mapping[str, Any], entity: str, request: PageRequest, response: httpx2.Response | None = None
+) -> Page:
+    """The records of one page and the request for the next one (``None`` on the last page)."""
+    found = records(payload, entity, response=response)
+    count = to_int(attribute(payload, "count"))
+    next_url = attribute(payload, "next")
+    if next_url is not None:
+        if not isinstance(next_url, str):
+            raise InvalidResponseError(f"@attributes.next is not a URL: {next_url!r}", response=response)
+        if next_url == "" or not found:
+            return Page(found, None, count)
+        absolute = httpx2.URL(request.url).join(next_url)
+        return Page(found, PageRequest(str(absolute)), count)
+    offset = to_int(attribute(payload, "offset"))
+    limit = to_int(attribute(payload, "limit"))
+    if offset is None or not limit or count is None or not found:
+        return Page(found, None, count)
+    next_offset = offset + len(found)
+    if next_offset >= count:
+        return Page(found, None, count)
+    params = with_param(request.params or (), "offset", str(next_offset))
+    return Page(found, PageRequest(request.url, params), count)
+
+
+@dataclass
+class PageGuard:
+    """Refuses a next page the listing already fetched, and one on another host."""
+
+    origin: httpx2.URL
+    seen: set[tuple[str, Params | None]] = field(default_factory=set)
+
+    def check(self, request: PageRequest) -> None:
+        url = httpx2.URL(request.url)
+        if (url.scheme, url.host, url.port) != (self.origin.scheme, self.origin.host, self.origin.port):
+            raise InvalidResponseError(
+                f"the API pointed the next page at another host ({url.scheme}://{url.host}); "
+                "the client only sends its token to its own base URL"
+            )
+        key = (request.url, request.params)
+        if key in self.seen:
+            raise InvalidResponseError(f"the API returned the same next page twice ({request.url}); stopping")
+        self.seen.add(key)

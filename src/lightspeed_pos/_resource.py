@@ -1,0 +1,213 @@
+"""The base of every record: typed fields, the raw attributes, relations and instance methods.
+
+A :class:`Resource` is a pydantic model whose fields carry the API's own names with real types
+(``item.defaultCost`` is a ``Decimal``); ``.attributes`` keeps the dict exactly as given or
+returned, unknown fields included. Relations (``item.item_matrix``) are :class:`relation`
+descriptors: loaded on first use through the collection the record came from, then cached.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, Self, TypeVar, overload
+
+from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
+
+from ._wire import to_int
+from .errors import InvalidResponseError, LightspeedError
+
+if TYPE_CHECKING:
+    from ._collection import CollectionBase
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class RelationSpec:
+    """How to reach a related record: by a foreign key, a filter, or embedded data."""
+
+    kind: Literal["one", "many", "prices"]
+    target: str
+    """The related entity (``ItemMatrix``)."""
+    key: str = ""
+    """``one``: the foreign key on this record; ``many``: the field on the related records."""
+    container: str = ""
+    """Where ``load_relations`` embeds it: ``"ItemMatrix"`` or ``"SaleLines"``."""
+    inner: str = ""
+    """For to-many containers, the singular key inside (``"SaleLine"``)."""
+
+
+def one(target: str, key: str, container: str = "") -> RelationSpec:
+    return RelationSpec("one", target, key, container)
+
+
+def many(target: str, key: str, container: str = "", inner: str = "") -> RelationSpec:
+    return RelationSpec("many", target, key, container, inner or target)
+
+
+class relation(Generic[T]):
+    """A lazily loaded, cached relation. ``@relation`` over a method that returns the value."""
+
+    def __init__(self, func: Callable[[Any], T]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> relation[T]: ...
+
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> T: ...
+
+    def __get__(self, instance: object | None, owner: type | None = None) -> relation[T] | T:
+        if instance is None:
+            return self
+        cache: dict[str, Any] = instance._relations  # type: ignore[attr-defined]
+        if self.name not in cache:
+            cache[self.name] = self.func(instance)
+        value: T = cache[self.name]
+        return value
+
+
+class Resource(BaseModel):
+    """One record of the API."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+        ignored_types=(relation,),
+        protected_namespaces=(),
+        revalidate_instances="never",
+    )
+
+    __entity__: ClassVar[str] = ""
+    """The record's key in the API's envelopes (``Item``)."""
+    __id_field__: ClassVar[str] = ""
+    """The primary key field (``itemID``)."""
+
+    _attributes: dict[str, Any] = PrivateAttr(default_factory=dict)
+    _collection: Any = PrivateAttr(default=None)
+    _relations: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    @classmethod
+    def from_wire(cls, attributes: dict[str, Any], collection: CollectionBase[Any] | None = None) -> Self:
+        """A resource from a record as the API sent it (or as the user gave it)."""
+        try:
+            resource = cls.model_validate(attributes)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            raise InvalidResponseError(
+                f"{cls.__entity__ or cls.__name__} field {where!r} has a value of the wrong type: "
+                f"{first['input']!r} ({first['msg']})",
+                body=attributes,
+            ) from exc
+        resource._attributes = attributes
+        resource._collection = collection
+        return resource
+
+    # --- the raw record -------------------------------------------------------------------------
+    @property
+    def attributes(self) -> dict[str, Any]:
+        """The record exactly as given or returned by the API."""
+        return self._attributes
+
+    @property
+    def id(self) -> int:
+        """The primary key as an int (0 for a record not saved yet)."""
+        return to_int(self._attributes.get(self.__id_field__)) or 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """A deep copy of :attr:`attributes`."""
+        copied: dict[str, Any] = json.loads(json.dumps(self._attributes, default=str))
+        return copied
+
+    def to_json(self) -> str:
+        """The attributes as compact JSON."""
+        return json.dumps(self._attributes, separators=(",", ":"), ensure_ascii=False, default=str)
+
+    def __repr__(self) -> str:
+        label = ""
+        for name in ("name", "description", "firstName", "title"):
+            value = self._attributes.get(name)
+            if isinstance(value, str) and value:
+                label = f" {name}={value[:40]!r}"
+                break
+        return (
+            f"<{type(self).__name__} {self.__id_field__}={self._attributes.get(self.__id_field__)!r}{label}>"
+        )
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Resource):
+            return NotImplemented
+        return type(self) is type(other) and self._attributes == other._attributes
+
+    __hash__ = None  # type: ignore[assignment]
+
+    # --- instance methods -----------------------------------------------------------------------
+    def _bound(self) -> CollectionBase[Any]:
+        if self._collection is None:
+            raise LightspeedError(
+                f"this {type(self).__name__} is not bound to a client (build it from a collection)"
+            )
+        collection: CollectionBase[Any] = self._collection
+        return collection
+
+    def _replace(self, other: Resource) -> None:
+        """Take ``other``'s state in place (after an update); relations are reloaded on next use."""
+        object.__setattr__(self, "__dict__", other.__dict__)
+        object.__setattr__(self, "__pydantic_extra__", other.__pydantic_extra__)
+        object.__setattr__(self, "__pydantic_fields_set__", other.__pydantic_fields_set__)
+        self._attributes = other._attributes
+        self._relations = {}
+
+    def update(self, attributes: dict[str, Any] | None = None, /, **fields: Any) -> Self:
+        """``PUT /Account/{accountID}/{Resource}/{id}.json``; updates this object in place."""
+        updated = self._bound().update(self.id, attributes, **fields)
+        if isinstance(updated, Resource):
+            self._replace(updated)
+            return self
+        return updated  # type: ignore[no-any-return]  # the async client returns an awaitable
+
+    def destroy(self) -> Self:
+        """``DELETE /Account/{accountID}/{Resource}/{id}.json``; this object takes the answer."""
+        destroyed = self._bound().destroy(self.id)
+        if isinstance(destroyed, Resource):
+            self._replace(destroyed)
+            return self
+        return destroyed  # type: ignore[no-any-return]
+
+    def archive(self) -> Self:
+        """``DELETE /Account/{accountID}/{Resource}/{id}.json`` where the API archives; in place."""
+        archived = self._bound().archive(self.id)
+        if isinstance(archived, Resource):
+            self._replace(archived)
+            return self
+        return archived  # type: ignore[no-any-return]
+
+    def reload(self) -> Self:
+        """``GET /Account/{accountID}/{Resource}.json?{idField}={id}``; refreshes this object in place."""
+        fresh = self._bound().find(self.id)
+        if isinstance(fresh, Resource):
+            self._replace(fresh)
+            return self
+        return fresh  # type: ignore[no-any-return]
+
+    # --- relations ------------------------------------------------------------------------------
+    def _load(self, spec: RelationSpec) -> Any:
+        """The related value (the async client gives an awaitable instead)."""
+        return self._bound().load_relation(self, spec)
+
+    def load(self, name: str) -> Any:
+        """The relation ``name``, loaded now (``await resource.load("item_matrix")`` on AsyncClient)."""
+        descriptor = getattr(type(self), name, None)
+        if not isinstance(descriptor, relation):
+            raise AttributeError(f"{type(self).__name__} has no relation {name!r}")
+        return getattr(self, name)

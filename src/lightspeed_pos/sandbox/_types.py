@@ -1,0 +1,71 @@
+"""The request and response types passed between the sandbox's layers.
+
+``SandboxApp`` (``_app.py``) turns an HTTP request into an :class:`ApiRequest`, authenticates it,
+applies faults and the rate limit, and hands resource requests to ``Engine.handle``
+(``_engine.py``), which answers with an :class:`ApiResponse`. Both layers import only this
+module from each other.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class AuthContext:
+    """Who is calling: the account and OAuth client the access token was issued for."""
+
+    account_id: int
+    client_id: str
+    employee_id: int = 1
+    scope: str = "employee:all"
+
+
+@dataclass(frozen=True)
+class ApiRequest:
+    method: str
+    """Upper-case HTTP method."""
+    path: str
+    """The raw path, no query string: ``/API/V3/Account/1/Item.json``."""
+    query: tuple[tuple[str, str], ...]
+    """Decoded query pairs, in the order sent."""
+    headers: Mapping[str, str]
+    """Header names in lower case."""
+    body: bytes
+    origin: str
+    """Scheme and host the request was sent to (``http://127.0.0.1:8080``): absolute ``next`` URLs use it."""
+
+    def param(self, name: str) -> str | None:
+        for key, value in self.query:
+            if key == name:
+                return value
+        return None
+
+    def json(self) -> Any:
+        return json.loads(self.body.decode("utf-8")) if self.body else None
+
+
+@dataclass
+class ApiResponse:
+    status: int
+    body: bytes
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    drop_connection: bool = False
+    """Fault: the connection is closed without an answer (after the request was processed)."""
+    delay: float = 0.0
+    """Fault: seconds (real time) to wait before answering."""
+
+    @classmethod
+    def json_body(cls, status: int, payload: Any, content_type: str = "application/json") -> ApiResponse:
+        text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+        return cls(status=status, body=text.encode("utf-8"), headers=[("Content-Type", content_type)])
+
+    def header(self, name: str) -> str | None:
+        lowered = name.lower()
+        for key, value in self.headers:
+            if key.lower() == lowered:
+                return value
+        return None

@@ -1,0 +1,385 @@
+"""Generate the typed models (``src/lightspeed_pos/models/*.py``) from ``catalog.json``.
+
+One class per entity, grouped by domain; fields typed from the catalogue's types, relations
+from ``RELATIONS`` below, and the account's collections from the table. Run ``make generate``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOG = ROOT / "src" / "lightspeed_pos" / "catalog.json"
+MODELS = ROOT / "src" / "lightspeed_pos" / "models"
+
+DOMAINS = {
+    "catalog": [
+        "Item",
+        "ItemMatrix",
+        "ItemAttributeSet",
+        "Category",
+        "Manufacturer",
+        "Image",
+        "Tag",
+        "TagGroup",
+        "Season",
+        "CustomField",
+        "CustomFieldChoice",
+        "ItemFee",
+        "Serialized",
+        "CatalogVendorItem",
+        "PriceLevel",
+    ],
+    "sales": [
+        "Sale",
+        "SaleLine",
+        "SalePayment",
+        "SalePaymentSignature",
+        "SaleVoid",
+        "CCCharge",
+        "ProcessingFee",
+        "Quote",
+        "ShipTo",
+        "SpecialOrder",
+        "PaymentType",
+        "Discount",
+    ],
+    "customers": ["Customer", "CustomerType", "CreditAccount"],
+    "inventory": [
+        "ItemShop",
+        "Inventory",
+        "InventoryLog",
+        "InventoryCount",
+        "InventoryCountItem",
+        "InventoryCountCalc",
+        "InventoryCountReconcile",
+        "Transfer",
+        "TransferItem",
+        "Order",
+        "OrderLine",
+        "OrderShipment",
+        "OrderShipmentItem",
+        "Vendor",
+        "VendorReturn",
+    ],
+    "store": [
+        "Shop",
+        "Register",
+        "RegisterCount",
+        "RegisterCountAmount",
+        "RegisterWithdraw",
+        "Employee",
+        "EmployeeHours",
+        "TaxClass",
+        "TaxCategory",
+        "TaxCategoryClass",
+        "Industry",
+        "CurrencyRate",
+        "Option",
+        "Locale",
+        "Session",
+    ],
+    "service": ["Workorder", "WorkorderItem", "WorkorderLine", "WorkorderImage", "WorkorderStatus"],
+}
+
+TYPES = {
+    "integer": "WireInt",
+    "decimal": "WireDecimal",
+    "boolean": "WireBool",
+    "datetime": "WireDatetime",
+    "string": "WireStr",
+}
+
+# entity -> [(attribute, kind, target, key, container, inner, doc)]
+ONE, MANY, PRICES = "one", "many", "prices"
+RELATIONS: dict[str, list[tuple[str, str, str, str, str, str]]] = {
+    "Item": [
+        ("item_matrix", ONE, "ItemMatrix", "itemMatrixID", "ItemMatrix", ""),
+        ("category", ONE, "Category", "categoryID", "Category", ""),
+        ("manufacturer", ONE, "Manufacturer", "manufacturerID", "Manufacturer", ""),
+        ("tax_class", ONE, "TaxClass", "taxClassID", "TaxClass", ""),
+        ("default_vendor", ONE, "Vendor", "defaultVendorID", "", ""),
+        ("images", MANY, "Image", "itemID", "Images", "Image"),
+        ("item_shops", MANY, "ItemShop", "itemID", "ItemShops", "ItemShop"),
+        ("prices", PRICES, "Item", "", "Prices", "ItemPrice"),
+    ],
+    "ItemMatrix": [
+        ("item_attribute_set", ONE, "ItemAttributeSet", "itemAttributeSetID", "ItemAttributeSet", ""),
+        ("category", ONE, "Category", "categoryID", "Category", ""),
+        ("manufacturer", ONE, "Manufacturer", "manufacturerID", "Manufacturer", ""),
+        ("items", MANY, "Item", "itemMatrixID", "Items", "Item"),
+        ("images", MANY, "Image", "itemMatrixID", "Images", "Image"),
+    ],
+    "Category": [("parent", ONE, "Category", "parentID", "Parent", "")],
+    "Image": [
+        ("item", ONE, "Item", "itemID", "Item", ""),
+        ("item_matrix", ONE, "ItemMatrix", "itemMatrixID", "ItemMatrix", ""),
+    ],
+    "Inventory": [("item", ONE, "Item", "itemID", "Item", ""), ("shop", ONE, "Shop", "shopID", "Shop", "")],
+    "ItemShop": [("item", ONE, "Item", "itemID", "Item", ""), ("shop", ONE, "Shop", "shopID", "Shop", "")],
+    "Sale": [
+        ("sale_lines", MANY, "SaleLine", "saleID", "SaleLines", "SaleLine"),
+        ("sale_payments", MANY, "SalePayment", "saleID", "SalePayments", "SalePayment"),
+        ("employee", ONE, "Employee", "employeeID", "Employee", ""),
+        ("customer", ONE, "Customer", "customerID", "Customer", ""),
+        ("shop", ONE, "Shop", "shopID", "Shop", ""),
+        ("register", ONE, "Register", "registerID", "Register", ""),
+    ],
+    "SaleLine": [
+        ("item", ONE, "Item", "itemID", "Item", ""),
+        ("sale", ONE, "Sale", "saleID", "", ""),
+    ],
+    "SalePayment": [
+        ("payment_type", ONE, "PaymentType", "paymentTypeID", "PaymentType", ""),
+        ("sale", ONE, "Sale", "saleID", "", ""),
+    ],
+    "SpecialOrder": [
+        ("sale_line", ONE, "SaleLine", "saleLineID", "SaleLine", ""),
+        ("shop", ONE, "Shop", "shopID", "Shop", ""),
+        ("customer", ONE, "Customer", "customerID", "Customer", ""),
+        ("order_line", ONE, "OrderLine", "orderLineID", "OrderLine", ""),
+    ],
+    "Order": [
+        ("order_lines", MANY, "OrderLine", "orderID", "OrderLines", "OrderLine"),
+        ("vendor", ONE, "Vendor", "vendorID", "Vendor", ""),
+        ("shop", ONE, "Shop", "shopID", "Shop", ""),
+    ],
+    "OrderLine": [("order", ONE, "Order", "orderID", "", ""), ("item", ONE, "Item", "itemID", "Item", "")],
+    "Customer": [
+        ("customer_type", ONE, "CustomerType", "customerTypeID", "CustomerType", ""),
+        ("credit_account", ONE, "CreditAccount", "creditAccountID", "CreditAccount", ""),
+    ],
+    "Shop": [("registers", MANY, "Register", "shopID", "Registers", "Register")],
+    "Register": [("shop", ONE, "Shop", "shopID", "", "")],
+    "Employee": [],
+}
+
+# Account collections issue 2 names, then every other plain account endpoint of the table.
+ACCOUNT_SKIP_KINDS = {"report", "display_template"}
+
+
+def load() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(CATALOG.read_text())
+    return data
+
+
+def entity_fields(rows: list[dict[str, Any]]) -> dict[str, list[tuple[str, str]]]:
+    merged: dict[str, dict[str, str]] = defaultdict(dict)
+    for row in rows:
+        if row["kind"] != "resource" or (row["scope"] == "global" and row["entity"] != "Session"):
+            continue
+        for name, kind in row["fields"]:
+            if kind in TYPES:
+                merged[row["entity"]].setdefault(name, kind)
+    return {entity: list(fields.items()) for entity, fields in merged.items()}
+
+
+def primary_rows(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    primary: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        if row["kind"] != "resource":
+            continue
+        entity = row["entity"]
+        if row["name"] == entity or entity not in primary:
+            primary[entity] = row
+    return primary
+
+
+def domain_of(entity: str) -> str:
+    for domain, entities in DOMAINS.items():
+        if entity in entities:
+            return domain
+    return "other"
+
+
+def class_source(entity: str, row: dict[str, Any], fields: list[tuple[str, str]]) -> tuple[str, set[str]]:
+    lines = [f"class {entity}(Resource):"]
+    path = row["path"] or "Account"
+    lines.append(f'    """``{path}``: {row["source"]}"""')
+    lines.append("")
+    lines.append(f'    __entity__: ClassVar[str] = "{entity}"')
+    lines.append(f'    __id_field__: ClassVar[str] = "{row["id_field"]}"')
+    lines.append("")
+    for name, kind in fields:
+        lines.append(f"    {name}: {TYPES[kind]} = None")
+    refs: set[str] = set()
+    for attr, kind, target, key, container, inner in RELATIONS.get(entity, []):
+        lines.append("")
+        lines.append("    @relation")
+        if kind == ONE:
+            refs.add(target)
+            lines.append(f"    def {attr}(self) -> {target} | None:")
+            lines.append(f'        """The {target} of ``{key}`` (``None`` when it is 0)."""')
+            args = f'"{target}", "{key}"' + (f', "{container}"' if container else "")
+            lines.append(f'        return cast("{target} | None", self._load(one({args})))')
+        elif kind == MANY:
+            refs.add(target)
+            lines.append(f"    def {attr}(self) -> list[{target}]:")
+            lines.append(f'        """The {target} records (``{container}``, or ``?{key}={{id}}``)."""')
+            spec = f'many("{target}", "{key}", "{container}", "{inner}")'
+            lines.append(f'        return cast("list[{target}]", self._load({spec}))')
+        else:
+            lines.append(f"    def {attr}(self) -> dict[str, Decimal]:")
+            lines.append(
+                '        """Price by use type (``prices["default"]``, ``prices["msrp"]``) from ``Prices``."""'
+            )
+            lines.append(
+                '        return cast("dict[str, Decimal]", self._load(RelationSpec("prices", "Item")))'
+            )
+    refs.discard(entity)
+    return "\n".join(lines) + "\n", refs
+
+
+def account_source(rows: list[dict[str, Any]]) -> str:
+    seen: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        if (
+            row["kind"] in ACCOUNT_SKIP_KINDS
+            or row["scope"] != "account"
+            or "{" in row["path"]
+            or "/" in row["path"]
+        ):
+            continue
+        attr = row["attr"]
+        if attr in seen:
+            raise SystemExit(f"two endpoints want account.{attr}: {seen[attr]['name']} and {row['name']}")
+        seen[attr] = row
+    out = [
+        '"""The account: its fields and one collection per endpoint (generated by tools/gen_models.py)."""',
+        "",
+        "from __future__ import annotations",
+        "",
+        "from typing import TYPE_CHECKING, Any, ClassVar",
+        "",
+        "from .._resource import Resource",
+        "from .._types import WireInt, WireStr",
+        "",
+        "if TYPE_CHECKING:",
+        "    from .._collection import Collection",
+    ]
+    imports = sorted({(domain_of(r["entity"]), r["entity"]) for r in seen.values()})
+    for domain, entity in imports:
+        out.append(f"    from .{domain} import {entity}")
+    out += [
+        "",
+        "",
+        "class Account(Resource):",
+        '    """An account (a store): ``GET /Account.json``; its endpoints are its collections."""',
+        "",
+        '    __entity__: ClassVar[str] = "Account"',
+        '    __id_field__: ClassVar[str] = "accountID"',
+        "",
+        "    accountID: WireInt = None",
+        "    name: WireStr = None",
+        "",
+        "    def _child(self, name: str) -> Any:",
+        "        client = self._bound()._client",
+        "        return client.collection(name, account_id=self.id)",
+    ]
+    for attr, row in sorted(seen.items()):
+        ops = ", ".join(sorted(row["operations"]))
+        out += [
+            "",
+            "    @property",
+            f"    def {attr}(self) -> Collection[{row['entity']}]:",
+            f'        """``/Account/{{accountID}}/{row["path"]}.json`` ({ops})."""',
+            f'        return self._child("{row["name"]}")  # type: ignore[no-any-return]',
+        ]
+    return "\n".join(out) + "\n"
+
+
+def main() -> int:
+    data = load()
+    rows = data["resources"]
+    from_catalog = {r["name"]: r for r in rows}
+    for row in rows:
+        last = row["path"].rsplit("/", 1)[-1] if row["path"] else row["entity"]
+        sys.path.insert(0, str(ROOT / "src"))
+        from lightspeed_pos._catalog import plural
+
+        row["attr"] = plural(last if last and not last.startswith("{") else row["entity"])
+    fields = entity_fields(rows)
+    primary = primary_rows(rows)
+    by_domain: dict[str, list[str]] = defaultdict(list)
+    for entity in sorted(primary):
+        if entity == "Account" or (primary[entity]["scope"] == "global" and entity != "Session"):
+            continue
+        by_domain[domain_of(entity)].append(entity)
+    outputs: dict[str, str] = {}
+    all_names: list[tuple[str, str]] = []
+    for domain, entities in sorted(by_domain.items()):
+        bodies = []
+        refs: set[str] = set()
+        for entity in entities:
+            body, used = class_source(entity, primary[entity], fields.get(entity, []))
+            bodies.append(body)
+            refs |= used
+        local = set(entities)
+        foreign = sorted(r for r in refs if r not in local)
+        head = [
+            f'"""Models of the {domain} endpoints (generated by tools/gen_models.py from catalog.json)."""',
+            "",
+            "from __future__ import annotations",
+            "",
+            "from decimal import Decimal  # noqa: F401",
+            "from typing import TYPE_CHECKING, ClassVar, cast  # noqa: F401",
+            "",
+            "from .._resource import RelationSpec, Resource, many, one, relation  # noqa: F401",
+            "from .._types import WireBool, WireDatetime, WireDecimal, WireInt, WireStr  # noqa: F401",
+            "",
+        ]
+        if foreign:
+            head.append("if TYPE_CHECKING:")
+            for ref in foreign:
+                head.append(f"    from .{domain_of(ref)} import {ref}")
+            head.append("")
+        head.append(f"__all__ = {sorted(entities)!r}")
+        outputs[f"{domain}.py"] = "\n".join(head) + "\n\n\n" + "\n\n".join(bodies)
+        all_names += [(domain, e) for e in entities]
+    outputs["account.py"] = account_source(rows)
+    init = [
+        '"""Typed models of every endpoint, grouped by domain (generated by tools/gen_models.py)."""',
+        "",
+        "from __future__ import annotations",
+        "",
+        "from .._resource import Resource",
+        "from .account import Account",
+    ]
+    for domain in sorted(by_domain):
+        names = ", ".join(sorted(e for d, e in all_names if d == domain))
+        init.append(f"from .{domain} import {names}")
+    every = sorted(["Account"] + [e for _, e in all_names])
+    init += [
+        "",
+        "MODELS: dict[str, type[Resource]] = {",
+        *[f"    {name}.__entity__: {name}," for name in every],
+        "}",
+        '"""Entity name -> model class."""',
+        "",
+        f"__all__ = {['MODELS', *every]!r}",
+    ]
+    outputs["__init__.py"] = "\n".join(init) + "\n"
+    check = "--check" in sys.argv
+    stale = []
+    for name, text in outputs.items():
+        target = MODELS / name
+        if check:
+            if not target.exists():
+                stale.append(name)
+            continue
+        target.write_text(text)
+    if stale:
+        print(f"models out of date: {stale}; run make generate", file=sys.stderr)
+        return 1
+    if not check:
+        print(f"wrote {len(outputs)} model modules ({len(every)} models)")
+    del from_catalog
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
