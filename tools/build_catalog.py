@@ -209,6 +209,18 @@ EXTRA_RELATIONS = {
     "Employee": [],
 }
 
+# Fields the recordings and REFERENCE section 8 show but the endpoint pages leave out.
+EXTRA_FIELDS = {
+    "Sale": [
+        ["isTaxInclusive", "boolean"],
+        ["receiptPreference", "string"],
+        ["displayableSubtotal", "decimal"],
+        ["ticketNumber", "string"],
+        ["taxTotal", "decimal"],
+    ],
+    "Item": [["itemECommerceID", "integer"]],
+}
+
 # The legacy Inventory endpoint (REFERENCE 7.4): gone from the docs, still in the recordings.
 LEGACY_ROWS = [
     {
@@ -341,6 +353,8 @@ def build() -> dict[str, Any]:
             row["delete"] = "delete"
         if "delete" not in row["operations"]:
             row["delete"] = None
+        known = {f[0] for f in row["fields"]}
+        row["fields"] = row["fields"] + [f for f in EXTRA_FIELDS.get(name, []) if f[0] not in known]
         for relation in EXTRA_RELATIONS.get(name, []):
             if relation not in row["relations"]:
                 row["relations"].append(relation)

@@ -152,13 +152,11 @@ class Resource(BaseModel):
     __hash__ = None  # type: ignore[assignment]
 
     # --- instance methods -----------------------------------------------------------------------
-    def _bound(self) -> CollectionBase[Any]:
+    def _bound(self) -> Any:
+        """The collection this record came from (sync or async: their methods share names)."""
         if self._collection is None:
-            raise LightspeedError(
-                f"this {type(self).__name__} is not bound to a client (build it from a collection)"
-            )
-        collection: CollectionBase[Any] = self._collection
-        return collection
+            raise LightspeedError(f"this {type(self).__name__} is not bound to a client (build it from a collection)")
+        return self._collection
 
     def _replace(self, other: Resource) -> None:
         """Take ``other``'s state in place (after an update); relations are reloaded on next use."""

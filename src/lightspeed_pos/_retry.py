@@ -39,7 +39,7 @@ class RetryPolicy:
 
 def backoff(policy: RetryPolicy, attempt: int, rng: random.Random) -> float:
     """Full-jitter exponential backoff: between half and all of ``base * 2**attempt``, capped."""
-    ceiling = min(policy.backoff_max, policy.backoff_base * (2**attempt))
+    ceiling = min(policy.backoff_max, policy.backoff_base * (2.0**attempt))
     return ceiling * (0.5 + rng.random() / 2)
 
 

@@ -43,7 +43,7 @@ def decode_json(response: httpx2.Response) -> dict[str, Any]:
         snippet = content[:80].decode("utf-8", "replace")
         raise InvalidResponseError(
             f"expected JSON from {response.request.method} {response.request.url.path}, got "
-            f"{len(content)} bytes of {kind} that do not parse ({exc.msg}): {snippet!r}",
+            f"{len(content)} bytes of {kind} that do not parse ({getattr(exc, 'msg', exc)}): {snippet!r}",
             response=response,
             body=content,
         ) from exc
@@ -137,11 +137,10 @@ def param_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dt.datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=dt.UTC)
-        return value.isoformat(timespec="seconds")
+        aware: dt.datetime = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+        return aware.isoformat(timespec="seconds")
     if isinstance(value, Decimal):
-        return format(value, "f")
+        return str(format(value, "f"))
     if isinstance(value, (list, tuple)):
         return json.dumps(list(value), separators=(",", ":"))
     return str(value)

@@ -74,8 +74,10 @@ class Interaction:
         return bool(_json_or_text(request.content.decode()) == self.body)
 
 
-def load_cassette(name: str) -> list[Interaction]:
-    data = yaml.safe_load((CASSETTES / f"{name}.yml").read_text())
+def load_cassette(name: str | Path) -> list[Interaction]:
+    """A recording by name below ``tests/cassettes/gem-v1`` (``"account/items/index"``) or by path."""
+    path = name if isinstance(name, Path) else CASSETTES / f"{name}.yml"
+    data = yaml.safe_load(path.read_text())
     interactions = []
     for entry in data["http_interactions"]:
         request, response = entry["request"], entry["response"]

@@ -184,6 +184,7 @@ class Item(Resource):
     manufacturerID: WireInt = None
     seasonID: WireInt = None
     defaultVendorID: WireInt = None
+    itemECommerceID: WireInt = None
 
     @relation
     def item_matrix(self) -> ItemMatrix | None:

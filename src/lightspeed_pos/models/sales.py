@@ -169,6 +169,11 @@ class Sale(Resource):
     shipToID: WireInt = None
     shopID: WireInt = None
     taxCategoryID: WireInt = None
+    isTaxInclusive: WireBool = None
+    receiptPreference: WireStr = None
+    displayableSubtotal: WireDecimal = None
+    ticketNumber: WireStr = None
+    taxTotal: WireDecimal = None
 
     @relation
     def sale_lines(self) -> list[SaleLine]:

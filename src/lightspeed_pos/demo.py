@@ -1,0 +1,169 @@
+"""``make demo``: the main job, on the built-in sandbox — no credentials, no network.
+
+Shows the account, pages through every item under the rate limit (the bucket is made small so
+the throttler has work to do), creates a sale with lines, exports items and sales to files and
+prints a summary. Run it with ``python -m lightspeed_pos.demo [--items N] [--out DIR]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import time
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import httpx2
+
+from . import Item, Sale
+from .sandbox import Sandbox
+
+
+def _printer() -> Callable[[str], None]:
+    try:
+        from rich.console import Console
+    except ImportError:  # pragma: no cover - rich ships with the cli extra
+        return print
+    console = Console(highlight=False)
+    return console.print
+
+
+def export(path: Path, records: list[dict[str, Any]], columns: list[str]) -> None:
+    """Write ``records`` to ``path`` as CSV (``.csv``) or one JSON object per line (``.ndjson``)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix == ".csv":
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(records)
+    else:
+        with path.open("w", encoding="utf-8") as handle:
+            for record in records:
+                handle.write(json.dumps(record, separators=(",", ":")) + "\n")
+
+
+class Watch(httpx2.BaseTransport):
+    """Counts requests and refusals on their way to the sandbox, and the time spent waiting."""
+
+    def __init__(self, inner: httpx2.BaseTransport) -> None:
+        self.inner = inner
+        self.requests = self.refused = 0
+        self.waited = 0.0
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        response = self.inner.handle_request(request)
+        self.requests += 1
+        self.refused += response.status_code == 429
+        return response
+
+    def sleep(self, seconds: float) -> None:
+        self.waited += seconds
+        time.sleep(seconds)
+
+
+def _money(value: Decimal | None) -> str:
+    return f"{value or 0:,.2f}"
+
+
+def run(items: int, out: Path, say: Callable[[str], None]) -> dict[str, Any]:
+    """The demo's steps; returns the summary it prints last."""
+    started = time.perf_counter()
+    sandbox = Sandbox(items=items, bucket_size=30, drip_rate=1.0, time_scale=10.0)
+    watch = Watch(sandbox.transport())
+    with sandbox.client(transport=watch, sleep=watch.sleep) as client:
+        account = client.accounts.first()
+        assert account is not None
+        say(f"[bold]Account[/bold] {account.id}: {account.name} (a sandbox, in-process)")
+        total = account.items.count()
+        say(
+            f"  {account.shops.count()} shops, {account.employees.count()} employees, "
+            f"{account.customers.count()} customers, {total} items"
+        )
+
+        say(
+            f"\n[bold]Paging through {total} items[/bold] "
+            "(bucket 30, drip 10/s: the client waits only as needed)"
+        )
+        all_items: list[Item] = []
+        for number, page in enumerate(account.items.each_page(), start=1):
+            all_items.extend(page)
+            level, size = client.throttler.bucket_level or 0, client.throttler.bucket_max or 0
+            if number % 5 == 0 or len(all_items) == total:
+                say(f"  page {number:3d}: {len(all_items):6d}/{total} items, bucket {level:5.1f}/{size:.0f}")
+        say(f"  {watch.requests} requests so far, {watch.waited:.2f}s spent waiting, {watch.refused} refused")
+
+        priced = [i for i in all_items[:20] if i.prices.get("default")][:3]
+        lines = [
+            {
+                "SaleLine": {
+                    "itemID": i.id,
+                    "unitQuantity": n + 1,
+                    "unitPrice": str(i.prices["default"]),
+                    "tax": True,
+                }
+            }
+            for n, i in enumerate(priced)
+        ]
+        shop = account.shops.first()
+        employee = account.employees.first()
+        register = account.registers.first()
+        sale: Sale = account.sales.create(
+            shopID=shop.id if shop else 1,
+            employeeID=employee.id if employee else 1,
+            registerID=register.id if register else 1,
+            taxCategoryID=(shop.taxCategoryID or 0) if shop else 0,
+            SaleLines=lines,
+        )
+        say(
+            f"\n[bold]Created sale {sale.id}[/bold] with {len(sale.sale_lines)} lines: subtotal "
+            f"{_money(sale.calcSubtotal)}, tax {_money(sale.taxTotal)}, total {_money(sale.total)}"
+        )
+
+        sales = account.sales.all(params={"load_relations": ["SaleLines"]})
+        items_file, sales_file = out / "items.csv", out / "sales.ndjson"
+        columns = [
+            "itemID",
+            "systemSku",
+            "description",
+            "defaultCost",
+            "categoryID",
+            "itemMatrixID",
+            "timeStamp",
+        ]
+        export(items_file, [i.attributes for i in all_items], columns)
+        export(sales_file, [s.attributes for s in sales], [])
+        revenue = sum((s.total or Decimal(0) for s in sales if s.completed), Decimal(0))
+        summary = {
+            "account": account.id,
+            "items": len(all_items),
+            "sales": len(sales),
+            "completed_sales_revenue": str(revenue),
+            "new_sale_total": str(sale.total),
+            "requests": watch.requests,
+            "refused_by_rate_limit": watch.refused,
+            "seconds_waiting_for_bucket": round(watch.waited, 2),
+            "exports": [str(items_file), str(sales_file)],
+            "seconds": round(time.perf_counter() - started, 2),
+        }
+        say(
+            f"\n[bold]Exported[/bold] {len(all_items)} items to {items_file}, "
+            f"{len(sales)} sales to {sales_file}"
+        )
+        say(f"[bold]Summary[/bold] {json.dumps(summary)}")
+        return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--items", type=int, default=2000, help="items in the sandbox store (default 2000)")
+    parser.add_argument("--out", type=Path, default=Path("demo-output"), help="where to write the exports")
+    args = parser.parse_args(argv)
+    run(args.items, args.out, _printer())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,239 @@
+"""The sandbox's request pipeline, and its ASGI face.
+
+:class:`SandboxApp` is the one place a request travels through: ``/auth/oauth/*`` goes to the
+OAuth server; ``/API/*`` is authenticated (Bearer) into an :class:`AuthContext`, priced with
+:func:`lightspeed_pos._cost.request_cost`, admitted (or refused) by the rate limiter, exposed to
+the faults, answered by ``engine.handle`` and given the ``X-LS-*`` headers. ``handle`` is
+synchronous and thread-safe; the in-process transports call it directly. :attr:`SandboxApp.asgi`
+adapts it to ASGI for uvicorn (or ``httpx2.ASGITransport``).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from typing import Any, Protocol
+from urllib.parse import parse_qsl
+
+from lightspeed_pos._cost import request_cost
+
+from ._faults import Faults, proxy_error_page
+from ._oauth import API_ACCESS_DENIED, OAuthServer
+from ._ratelimit import RateDecision, RateLimiter, format_number
+from ._types import ApiRequest, ApiResponse, AuthContext
+
+__all__ = ["EngineLike", "SandboxApp", "lower_headers"]
+
+logger = logging.getLogger("lightspeed_pos.sandbox")
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+
+class EngineLike(Protocol):
+    """What the pipeline needs from the engine (``sandbox._engine.Engine``)."""
+
+    account_ids: list[int]
+
+    def handle(self, request: ApiRequest, auth: AuthContext) -> ApiResponse: ...
+
+    def count(self, account_id: int, entity: str, *, include_archived: bool = True) -> int: ...
+
+
+def lower_headers(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Header pairs as a dict with lower-case names; repeated headers joined by ``", "``."""
+    headers: dict[str, str] = {}
+    for name, value in pairs:
+        key = name.lower()
+        headers[key] = f"{headers[key]}, {value}" if key in headers else value
+    return headers
+
+
+def _classic_error(status: int, reason: str, message: str, error_class: str) -> ApiResponse:
+    return ApiResponse.json_body(
+        status,
+        {"httpCode": str(status), "httpMessage": reason, "message": message, "errorClass": error_class},
+    )
+
+
+def _rate_limited(decision: RateDecision) -> ApiResponse:
+    if decision.limit_type == "api-burst-limiter":
+        message = (
+            "Rate Limit Exceeded: burst rate limit exceeded. Wait at least 1 second before sending "
+            "more requests."
+        )
+    else:
+        message = (
+            "Rate Limit Exceeded: Please decrease your request volume. To eliminate this message, keep your "
+            f"request rate below {format_number(decision.drip_rate)} requests per second. Clients that "
+            "continue to receive this response may have their traffic throttled."
+        )
+    return _classic_error(429, "Too Many Requests", message, "RateLimitedException")
+
+
+class SandboxApp:
+    """Routes, authenticates, prices, limits, faults and answers sandbox requests."""
+
+    def __init__(
+        self,
+        engine: EngineLike,
+        *,
+        oauth: OAuthServer,
+        limiter: RateLimiter,
+        faults: Faults | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.engine = engine
+        self.oauth = oauth
+        self.limiter = limiter
+        self._clock = clock
+        self._faults_lock = threading.Lock()
+        self._faults = faults or Faults()
+        self._faults_set_at = clock()
+        self._asgi: SandboxASGI | None = None
+
+    @property
+    def faults(self) -> Faults:
+        """The faults in force; assign a new :class:`Faults` to change them on a live sandbox."""
+        return self._faults
+
+    @faults.setter
+    def faults(self, faults: Faults | None) -> None:
+        with self._faults_lock:
+            self._faults = faults or Faults()
+            self._faults_set_at = self._clock()
+
+    @property
+    def asgi(self) -> SandboxASGI:
+        """This pipeline as an ASGI 3 application."""
+        if self._asgi is None:
+            self._asgi = SandboxASGI(self)
+        return self._asgi
+
+    def handle(self, request: ApiRequest) -> ApiResponse:
+        """Answer one request (any path); thread-safe."""
+        if request.path.startswith("/auth/oauth/"):
+            return self.oauth.handle(request)
+        if request.path.startswith("/API/"):
+            return self._api(request)
+        return _classic_error(404, "Not Found", f"No route for {request.path}.", "Exception")
+
+    def _api(self, request: ApiRequest) -> ApiResponse:
+        auth = self.oauth.authenticate(request)
+        if auth is None:
+            return ApiResponse.json_body(401, API_ACCESS_DENIED)
+        body: Any = None
+        if request.method in ("POST", "PUT") and request.body:
+            try:
+                body = request.json()
+            except ValueError:
+                body = None
+        cost = request_cost(request.method, request.path, request.query, body)
+        key = (auth.account_id, auth.client_id)
+        faults, storm_left = self._faults, self._storm_left()
+        if storm_left > 0:
+            decision = self.limiter.blocked(key, cost, "api-leaky-bucket", storm_left)
+        else:
+            decision = self.limiter.admit(key, cost)
+        if not decision.allowed:
+            response = _rate_limited(decision)
+        else:
+            kind, status = faults.draw(request.method)
+            if kind == "error":
+                return ApiResponse(
+                    status, proxy_error_page(status), [("Content-Type", "text/html; charset=UTF-8")]
+                )
+            if kind == "drop":
+                return ApiResponse(502, b"", drop_connection=True)
+            response = self._engine(request, auth)
+            if kind == "slow":
+                response.delay = faults.slow_seconds
+            elif kind == "lost_write":
+                response.drop_connection = True
+        response.headers.extend(decision.headers(auth.account_id, auth.client_id))
+        return response
+
+    def _storm_left(self) -> float:
+        storm = self._faults.rate_limit_storm
+        return storm - (self._clock() - self._faults_set_at) if storm > 0 else 0.0
+
+    def _engine(self, request: ApiRequest, auth: AuthContext) -> ApiResponse:
+        try:
+            return self.engine.handle(request, auth)
+        except Exception:
+            logger.exception("sandbox engine failed on %s %s", request.method, request.path)
+            return _classic_error(500, "Internal Server Error", "An internal error occurred.", "Exception")
+
+
+class SandboxASGI:
+    """ASGI 3 adapter: HTTP scope and body in, :class:`ApiResponse` out.
+
+    A dropped connection closes the socket without an answer (under uvicorn, through the
+    connection's transport); elsewhere (``httpx2.ASGITransport``) it raises
+    ``httpx2.RemoteProtocolError``, as a client would see it. Slow answers ``await`` the delay.
+    """
+
+    def __init__(self, app: SandboxApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await _lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        chunks = []
+        while True:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body") or message["type"] == "http.disconnect":
+                break
+        headers = lower_headers((k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"])
+        host = headers.get("host") or "{}:{}".format(*(scope.get("server") or ("127.0.0.1", 80)))
+        request = ApiRequest(
+            method=scope["method"].upper(),
+            path=scope["path"],
+            query=tuple(parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)),
+            headers=headers,
+            body=b"".join(chunks),
+            origin=f"{scope.get('scheme', 'http')}://{host}",
+        )
+        response = self.app.handle(request)
+        if response.delay > 0:
+            import anyio
+
+            await anyio.sleep(response.delay)
+        if response.drop_connection:
+            await _drop(receive, send)
+            return
+        out = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers]
+        if response.header("content-length") is None:
+            out.append((b"content-length", str(len(response.body)).encode("ascii")))
+        await send({"type": "http.response.start", "status": response.status, "headers": out})
+        await send({"type": "http.response.body", "body": response.body})
+
+
+async def _drop(receive: Receive, send: Send) -> None:
+    """Close the connection without answering."""
+    transport = getattr(getattr(send, "__self__", None), "transport", None)
+    if transport is None or not hasattr(transport, "close"):
+        import httpx2
+
+        raise httpx2.RemoteProtocolError("Server disconnected without sending a response.")
+    transport.close()
+    while (await receive())["type"] != "http.disconnect":
+        pass  # wait until the server has seen the close, so it sends no 500 of its own
+
+
+async def _lifespan(receive: Receive, send: Send) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return

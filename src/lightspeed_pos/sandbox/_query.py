@@ -1,0 +1,300 @@
+"""Query reads: field filters with every operator, ``or``, dotted filters on loaded relations,
+``archived`` modes, sorting, V3 cursor pagination and legacy offset pagination (REFERENCE §4-§5).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from .._catalog import ResourceSpec
+from ._relations import Tree, related_values, resolve
+from ._schema import field_types, layout, specs_by_table
+from ._store import AccountStore
+from ._wire import Record, bad_request, boolean, decimal, parse_datetime
+
+Predicate = Callable[[Record], bool]
+
+CONTROL_PARAMS = frozenset(
+    {
+        "limit",
+        "after",
+        "before",
+        "sort",
+        "count",
+        "load_relations",
+        "archived",
+        "offset",
+        "orderby",
+        "orderby_desc",
+        "pretty_print",
+        "or",
+        "oauth_token",
+        "format",
+    }
+)
+"""Query parameters that are not field filters."""
+
+OPERATORS = ("><", ">=", "<=", "!=", "!~", "IN", ">", "<", "~", "=")
+MAX_IN_VALUES = 100
+VIRTUAL_FIELDS = {("Item", "itemCode"): ("itemID", "upc", "ean", "systemSku")}
+"""Fields that match any of several real ones (Item ``itemCode``, REFERENCE §5.1)."""
+
+
+@dataclass(frozen=True)
+class Condition:
+    op: str
+    operands: tuple[str, ...]
+
+
+def parse_condition(raw: str) -> Condition:
+    """``>=,5`` -> (>=, 5); ``><,1,10`` -> between; ``IN,[1,2]`` / ``IN,1,2``; plain -> equals."""
+    for op in OPERATORS:
+        if raw.startswith(op + ","):
+            rest = raw[len(op) + 1 :]
+            if op == "><":
+                low, _, high = rest.partition(",")
+                return Condition(op, (low, high))
+            if op == "IN":
+                return Condition(op, _in_values(rest))
+            return Condition(op, (rest,))
+    return Condition("=", (raw,))
+
+
+def _in_values(rest: str) -> tuple[str, ...]:
+    text = rest.strip()
+    values: list[Any]
+    if text.startswith("["):
+        try:
+            values = json.loads(text)
+        except ValueError:
+            values = text.strip("[]").split(",")
+    else:
+        values = text.split(",")
+    if len(values) > MAX_IN_VALUES:
+        raise bad_request(f"The IN operator accepts at most {MAX_IN_VALUES} values.")
+    return tuple(str(v).strip().strip('"') for v in values)
+
+
+def _typed(value: str, kind: str) -> Any:
+    if kind in ("integer", "decimal"):
+        return decimal(value)
+    if kind == "datetime":
+        return parse_datetime(value)
+    if kind == "boolean":
+        return boolean(value)
+    return value.casefold()
+
+
+def _like(pattern: str) -> re.Pattern[str]:
+    parts = (".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern)
+    return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
+
+
+def compare(value: str, cond: Condition, kind: str) -> bool:
+    """Whether a stored wire value satisfies a condition, comparing by the field's type."""
+    op = cond.op
+    if op in ("~", "!~"):
+        hit = _like(cond.operands[0]).fullmatch(value) is not None
+        return hit if op == "~" else not hit
+    left = _typed(value, kind)
+    rights = [_typed(v, kind) for v in cond.operands]
+    if op == "IN":
+        return left in rights
+    if op == "=":
+        return bool(left == rights[0])
+    if op == "!=":
+        return bool(left != rights[0])
+    if left is None or any(r is None for r in rights):
+        return False
+    try:
+        if op == "><":
+            return bool(rights[0] <= left <= rights[1])
+        return bool(
+            {">": left > rights[0], ">=": left >= rights[0], "<": left < rights[0], "<=": left <= rights[0]}[
+                op
+            ]
+        )
+    except TypeError:
+        return False
+
+
+def any_of(predicates: list[Predicate]) -> Predicate:
+    return lambda record: any(p(record) for p in predicates)
+
+
+def equals(name: str, value: str) -> Predicate:
+    return lambda record: record.get(name) == value
+
+
+class FilterBuilder:
+    """Turns query parameters into predicates over one table's records."""
+
+    def __init__(self, store: AccountStore, spec: ResourceSpec, table: str, tree: Tree) -> None:
+        self.store = store
+        self.spec = spec
+        self.table = table
+        self.tree = tree
+        self.types = field_types(table)
+
+    def build(self, params: list[tuple[str, str]]) -> list[Predicate]:
+        predicates: list[Predicate] = []
+        for name, raw in params:
+            if name == "or":
+                alternatives = [self.field(*self._split(part)) for part in raw.split("|") if part]
+                predicates.append(any_of(alternatives))
+            elif name not in CONTROL_PARAMS:
+                predicates.append(self.field(name, raw))
+        return predicates
+
+    @staticmethod
+    def _split(part: str) -> tuple[str, str]:
+        name, sep, raw = part.partition("=")
+        if not sep:
+            raise bad_request(f"Invalid 'or' operand '{part}'.")
+        return name, raw
+
+    def field(self, name: str, raw: str) -> Predicate:
+        cond = parse_condition(raw)
+        if "." in name:
+            return self._dotted(name, cond)
+        virtual = VIRTUAL_FIELDS.get((self.table, name))
+        if virtual:
+            return lambda r: any(compare(r.get(f, ""), cond, self.types.get(f, "string")) for f in virtual)
+        if name not in self.types and name not in layout(self.table):
+            if self.spec.kind != "resource":
+                return lambda r: True  # report parameters such as startDate/endDate
+            raise bad_request(f"Invalid field '{name}' for {self.spec.entity}.")
+        kind = self.types.get(name, "string")
+        return lambda r: compare(str(r.get(name, "")), cond, kind)
+
+    def _dotted(self, name: str, cond: Condition) -> Predicate:
+        relation, _, field = name.partition(".")
+        if relation not in self.tree:
+            raise bad_request(
+                f"Cannot filter on '{name}': the relation '{relation}' must be loaded with load_relations."
+            )
+        store, table = self.store, self.table
+
+        def predicate(record: Record) -> bool:
+            link = resolve(table, relation, record)
+            kind = field_types(link.table).get(field, "string") if link and link.table else "string"
+            values = related_values(store, table, record, relation, field)
+            return any(compare(v, cond, kind) for v in values)
+
+        return predicate
+
+
+def archived_filter(table: str, mode: str | None) -> Predicate | None:
+    """``archived=false`` (default) hides archived records, ``true`` shows all, ``only`` only them."""
+    if "archived" not in layout(table):
+        return None
+    mode = (mode or "false").strip().lower()
+    if mode in ("true", "1", "yes"):
+        return None
+    if mode == "only":
+        return lambda r: r.get("archived") == "true"
+    return lambda r: r.get("archived") != "true"
+
+
+def select(records: list[Record], predicates: list[Predicate]) -> list[Record]:
+    if not predicates:
+        return records
+    return [r for r in records if all(p(r) for p in predicates)]
+
+
+def sort_key(table: str, field: str) -> Callable[[Record], tuple[Any, int]]:
+    """Sort key: the field's typed value, then the primary id as tie-breaker."""
+    id_field = specs_by_table()[table].id_field if table in specs_by_table() else field
+    kind = field_types(table).get(field, "string")
+
+    def typed(record: Record) -> Any:
+        value = str(record.get(field, ""))
+        if kind in ("integer", "decimal"):
+            return decimal(value)
+        return value if kind == "datetime" else value.casefold()
+
+    return lambda r: (typed(r), int(r.get(id_field) or 0))
+
+
+def order(records: list[Record], table: str, field: str, descending: bool, id_field: str) -> list[Record]:
+    """Records ascending by (field, id); ``descending`` reverses. Id order is the table order."""
+    if field != id_field:
+        records = sorted(records, key=sort_key(table, field))
+    return records[::-1] if descending else records
+
+
+def encode_cursor(values: list[Any]) -> str:
+    return base64.b64encode(json.dumps(values, separators=(",", ":")).encode()).decode()
+
+
+def decode_cursor(raw: str) -> list[Any]:
+    try:
+        values = json.loads(base64.b64decode(raw.encode(), validate=False))
+    except (ValueError, binascii.Error) as exc:
+        raise bad_request("Invalid pagination cursor.") from exc
+    if not isinstance(values, list) or not values:
+        raise bad_request("Invalid pagination cursor.")
+    return values
+
+
+def cursor_values(record: Record, table: str, field: str, id_field: str) -> list[Any]:
+    """``[sortValue, id]``, or ``[id]`` when sorting by the id (REFERENCE §4.1)."""
+    record_id = int(record.get(id_field) or 0)
+    if field == id_field:
+        return [record_id]
+    value: Any = record.get(field, "")
+    if field_types(table).get(field) == "integer":
+        value = int(decimal(value))
+    return [value, record_id]
+
+
+def cursor_key(values: list[Any], table: str, field: str, id_field: str) -> tuple[Any, int]:
+    record_id = int(decimal(values[-1]))
+    if field == id_field:
+        return sort_key(table, field)({id_field: str(record_id), field: str(record_id)})
+    fake = {field: str(values[0]) if len(values) > 1 else "", id_field: str(record_id)}
+    return sort_key(table, field)(fake)
+
+
+def window(
+    ordered: list[Record], key: Callable[[Record], Any], cursor: Any, descending: bool, after: bool
+) -> tuple[int, int]:
+    """The slice of ``ordered`` strictly after (or before) a cursor: (start, end)."""
+    ascending = ordered[::-1] if descending else ordered
+    size = len(ordered)
+    if after:
+        start = (
+            size - bisect_left(ascending, cursor, key=key)
+            if descending
+            else bisect_right(ascending, cursor, key=key)
+        )
+        return start, size
+    end = (
+        size - bisect_right(ascending, cursor, key=key)
+        if descending
+        else bisect_left(ascending, cursor, key=key)
+    )
+    return 0, end
+
+
+def parse_limit(raw: str | None, default: int = 100) -> int:
+    """``limit``: default 100. Above 100 it is clamped to 100 — the docs give a 0-100 range and an
+    "automatic 100 limit", but not what happens above it (REFERENCE §10.21); clamping is the
+    lenient reading. Negative or non-numeric limits are a 400."""
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(Decimal(raw))
+    except ArithmeticError as exc:
+        raise bad_request(f"Invalid limit '{raw}'.") from exc
+    if value < 0:
+        raise bad_request(f"Invalid limit '{raw}'.")
+    return min(value, 100)

@@ -1,0 +1,142 @@
+"""GET answers: one record by id, V3 cursor-paginated queries and legacy offset queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from .._catalog import ResourceSpec
+from ._query import (
+    FilterBuilder,
+    archived_filter,
+    cursor_key,
+    cursor_values,
+    decode_cursor,
+    encode_cursor,
+    equals,
+    order,
+    parse_limit,
+    select,
+    sort_key,
+    window,
+)
+from ._relations import Tree, render
+from ._store import AccountStore
+from ._types import ApiRequest, ApiResponse
+from ._wire import Record, bad_request, one_or_many
+
+PAGING_PARAMS = frozenset({"sort", "limit", "after", "before", "count"})
+
+
+def primary(spec: ResourceSpec) -> str:
+    """The default sort field: the id, or for id-less reports the first sortable field."""
+    return spec.id_field or (spec.sortable[0] if spec.sortable else "id")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a query runs against: the store, the catalogue row and table, the request, the
+    relations to load and the parent ids of a nested path."""
+
+    store: AccountStore
+    spec: ResourceSpec
+    table: str
+    request: ApiRequest
+    tree: Tree
+    parents: dict[str, str]
+
+    def body(self, attributes: dict[str, str], page: list[Record]) -> ApiResponse:
+        """The query envelope: ``@attributes`` plus the page's records (no key when empty)."""
+        payload: dict[str, Any] = {"@attributes": attributes}
+        if page:
+            payload[self.spec.entity] = one_or_many(
+                [render(self.store, self.table, r, self.tree) for r in page]
+            )
+        return ApiResponse.json_body(200, payload)
+
+
+def matching(scope: Scope) -> list[Record]:
+    """Records of the table that pass the parent scope, ``archived`` mode and every filter."""
+    store, table, request = scope.store, scope.table, scope.request
+    predicates = FilterBuilder(store, scope.spec, table, scope.tree).build(list(request.query))
+    archived = archived_filter(table, request.param("archived"))
+    if archived:
+        predicates.insert(0, archived)
+    if scope.parents:
+        first, value = next(iter(scope.parents.items()))
+        records = store.children(table, first, value)
+        predicates += [equals(k, v) for k, v in scope.parents.items()]
+    else:
+        records = list(store.table(table))
+    return select(records, predicates)
+
+
+def wants_count(request: ApiRequest) -> bool:
+    return request.param("count") not in (None, "", "0", "false")
+
+
+def v3_query(scope: Scope) -> ApiResponse:
+    """A V3 query: ``count=1``, or a page with absolute ``next``/``previous`` cursor URLs."""
+    request, table, spec = scope.request, scope.table, scope.spec
+    if wants_count(request):
+        if any(request.param(p) is not None for p in ("limit", "sort", "after", "before")):
+            raise bad_request("The count parameter cannot be combined with limit, sort, after or before.")
+        return ApiResponse.json_body(200, {"@attributes": {"count": str(len(matching(scope)))}})
+    id_field = primary(spec)
+    sort_raw = request.param("sort") or id_field
+    descending = sort_raw.startswith("-")
+    field = sort_raw.lstrip("-")
+    allowed = spec.sortable or (id_field,)
+    if field not in allowed and field != id_field:
+        raise bad_request(f"Cannot sort by '{field}'. Sortable fields: {', '.join(allowed)}.")
+    limit = parse_limit(request.param("limit"))
+    after, before = request.param("after"), request.param("before")
+    if after and before:
+        raise bad_request("Use either after or before, not both.")
+    ordered = order(matching(scope), table, field, descending, id_field)
+    start, end = 0, len(ordered)
+    if after or before:
+        cursor = cursor_key(decode_cursor(after or before or ""), table, field, id_field)
+        start, end = window(ordered, sort_key(table, field), cursor, descending, after=bool(after))
+    if before:
+        start = max(0, end - limit)
+    else:
+        end = min(end, start + limit)
+    page = ordered[start:end]
+
+    def link(direction: str, record: Record) -> str:
+        """Sort first, then the caller's other parameters, then limit and the cursor (§4.1)."""
+        pairs = [("sort", sort_raw)]
+        pairs += [(k, v) for k, v in request.query if k not in PAGING_PARAMS]
+        pairs += [
+            ("limit", str(limit)),
+            (direction, encode_cursor(cursor_values(record, table, field, id_field))),
+        ]
+        return f"{request.origin}{request.path}?{urlencode(pairs, quote_via=quote, safe='')}"
+
+    return scope.body(
+        {
+            "next": link("after", page[-1]) if page and end < len(ordered) else "",
+            "previous": link("before", page[0]) if page and start > 0 else "",
+        },
+        page,
+    )
+
+
+def legacy_query(scope: Scope) -> ApiResponse:
+    """A V1/V2 query: ``limit``/``offset``, ``orderby``/``orderby_desc``, ``@attributes.count``."""
+    request = scope.request
+    limit = parse_limit(request.param("limit"))
+    try:
+        offset = max(0, int(request.param("offset") or 0))
+    except ValueError as exc:
+        raise bad_request("Invalid offset.") from exc
+    id_field = primary(scope.spec)
+    field = request.param("orderby") or id_field
+    descending = (request.param("orderby_desc") or "0") not in ("0", "", "false")
+    found = order(matching(scope), scope.table, field, descending, id_field)
+    if not found or (wants_count(request) and request.param("limit") is None):
+        return ApiResponse.json_body(200, {"@attributes": {"count": str(len(found))}})
+    attributes = {"count": str(len(found)), "offset": str(offset), "limit": str(limit)}
+    return scope.body(attributes, found[offset : offset + limit])

@@ -1,0 +1,141 @@
+"""Seeded transactions: sales with lines and payments, special orders, purchase orders."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ._sales import price_line, total_sale
+from ._schema import layout
+from ._wire import Record, money
+
+if TYPE_CHECKING:
+    from ._seed import Seeder
+
+
+def seed_sales(seeder: Seeder, count: int) -> None:
+    """Sales spread over the half year: priced lines, 85% completed and paid in full."""
+    rng, store = seeder.rng, seeder.store
+    items = [r for r in store.table("Item") if r["archived"] == "false"]
+    tax_categories = {r["taxCategoryID"]: r for r in store.table("TaxCategory")}
+    customers = len(store.table("Customer"))
+    sales: list[Record] = []
+    lines: list[Record] = []
+    payments: list[Record] = []
+    for n in range(count):
+        when = seeder.when(0.2 + 0.8 * n / count)
+        tax_id = rng.choice(("1", "1", "1", "2", "0"))
+        shop = rng.choice(("1", "1", "2"))
+        sale = dict(
+            layout("Sale"),
+            saleID=str(n + 1),
+            ticketNumber=f"22{n + 1:010d}",
+            createTime=when,
+            timeStamp=when,
+            updatetime=when,
+            employeeID=str(1 + n % 5),
+            shopID=shop,
+            registerID="3" if shop == "2" else "1",
+            taxCategoryID=tax_id,
+            customerID=str(1 + rng.randrange(customers)) if customers and rng.random() < 0.6 else "0",
+        )
+        own_lines = []
+        for _ in range(rng.randint(1, 3)):
+            item = rng.choice(items)
+            line = dict(
+                layout("SaleLine"),
+                saleLineID=str(len(lines) + 1),
+                createTime=when,
+                timeStamp=when,
+                unitQuantity=str(rng.randint(1, 3)),
+                unitPrice=item["Prices"]["ItemPrice"][0]["amount"],
+                avgCost=item["defaultCost"],
+                fifoCost=item["defaultCost"],
+                tax=item["tax"],
+                taxClassID=item["taxClassID"],
+                itemID=item["itemID"],
+                saleID=sale["saleID"],
+                employeeID=sale["employeeID"],
+                shopID=shop,
+                customerID=sale["customerID"],
+            )
+            price_line(line, tax_categories.get(tax_id))
+            own_lines.append(line)
+        total_sale(sale, own_lines, [], tax_categories.get(tax_id))
+        if rng.random() < 0.85:
+            payment = dict(
+                layout("SalePayment"),
+                salePaymentID=str(len(payments) + 1),
+                amount=sale["total"],
+                createTime=when,
+                saleID=sale["saleID"],
+                paymentTypeID=rng.choice(("1", "3", "3", "6")),
+                registerID=sale["registerID"],
+                employeeID=sale["employeeID"],
+            )
+            payments.append(payment)
+            total_sale(sale, own_lines, [payment], tax_categories.get(tax_id))
+            sale.update(completed="true", completeTime=when)
+        sales.append(sale)
+        lines += own_lines
+    store.table("Sale").load(sales)
+    store.table("SaleLine").load(lines)
+    store.table("SalePayment").load(payments)
+    open_sales = {s["saleID"] for s in sales if s["completed"] == "false"}
+    open_lines = [line for line in lines if line["saleID"] in open_sales]
+    seeder.rows(
+        "SpecialOrder",
+        [
+            {
+                "unitQuantity": line["unitQuantity"],
+                "customerID": line["customerID"],
+                "shopID": line["shopID"],
+                "saleLineID": line["saleLineID"],
+            }
+            for line in open_lines[:10]
+        ],
+    )
+
+
+def seed_orders(seeder: Seeder, count: int) -> None:
+    """Purchase orders with lines; the older 70% received."""
+    rng, items = seeder.rng, len(seeder.store.table("Item"))
+    orders, lines = [], []
+    for n in range(count):
+        when = seeder.when(0.1 + 0.85 * n / count)
+        received = n < count * 0.7
+        own = []
+        for _ in range(rng.randint(1, 4)):
+            item = seeder.store.get("Item", 1 + rng.randrange(items))
+            assert item is not None
+            quantity, cost = rng.randint(2, 24), item["defaultCost"]
+            own.append(
+                {
+                    "quantity": str(quantity),
+                    "price": cost,
+                    "originalPrice": cost,
+                    "vendorCost": cost,
+                    "numReceived": str(quantity if received else 0),
+                    "orderID": str(n + 1),
+                    "itemID": item["itemID"],
+                    "createTime": when,
+                    "timeStamp": when,
+                    "total": money(quantity * float(cost)),
+                }
+            )
+        lines += own
+        orders.append(
+            {
+                "orderedDate": when,
+                "receivedDate": when if received else "",
+                "refNum": f"PO-{n + 1:04d}",
+                "complete": "true" if received else "false",
+                "vendorID": str(1 + n % 8),
+                "shopID": str(1 + n % 2),
+                "createdByEmployeeID": "1",
+                "createTime": when,
+                "timeStamp": when,
+                "totalQuantity": str(sum(int(x["quantity"]) for x in own)),
+            }
+        )
+    seeder.rows("Order", orders)
+    seeder.rows("OrderLine", lines)

@@ -1,0 +1,144 @@
+"""The data store: one table per entity per account, keyed by sequential id.
+
+Tables hold records in wire form (:data:`~._wire.Record`) in id order. Foreign-key lookups
+("the ItemShops of item 7") go through per-field indexes that are built on first use and kept
+up to date on every write, so a 100 000-item store stays fast to read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._schema import layout, specs_by_table
+from ._wire import Record
+
+
+class Table:
+    """Records of one entity, in insertion (= id) order."""
+
+    def __init__(self, name: str, id_field: str) -> None:
+        self.name = name
+        self.id_field = id_field
+        self.rows: dict[int, Record] = {}
+        self.next_id = 1
+        self.version = 0
+        self.source_version = -1
+        """For derived tables (legacy ``Inventory``): the source version they were built from."""
+        self._indexes: dict[str, dict[str, dict[int, None]]] = {}
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[Record]:
+        return iter(self.rows.values())
+
+    def get(self, record_id: int) -> Record | None:
+        return self.rows.get(record_id)
+
+    def new(self, **values: Any) -> Record:
+        """Insert a record built from the table's layout, giving it the next id."""
+        record = dict(layout(self.name))
+        record.update(values)
+        return self.insert(record)
+
+    def insert(self, record: Record) -> Record:
+        """Insert a record; it gets the next id unless it already carries one."""
+        record_id = int(record.get(self.id_field) or 0) or self.next_id
+        record[self.id_field] = str(record_id)
+        self.next_id = max(self.next_id, record_id + 1)
+        self.rows[record_id] = record
+        for name, index in self._indexes.items():
+            index.setdefault(str(record.get(name, "")), {})[record_id] = None
+        self.version += 1
+        return record
+
+    def update(self, record: Record, changes: dict[str, Any]) -> None:
+        """Change a stored record in place, keeping indexes right."""
+        record_id = int(record[self.id_field])
+        for name, index in self._indexes.items():
+            if name in changes and changes[name] != record.get(name):
+                index.get(str(record.get(name, "")), {}).pop(record_id, None)
+                index.setdefault(str(changes[name]), {})[record_id] = None
+        record.update(changes)
+        self.version += 1
+
+    def delete(self, record_id: int) -> Record | None:
+        record = self.rows.pop(record_id, None)
+        if record is not None:
+            for name, index in self._indexes.items():
+                index.get(str(record.get(name, "")), {}).pop(record_id, None)
+            self.version += 1
+        return record
+
+    def load(self, records: list[Record]) -> None:
+        """Bulk-insert seed records that already carry ascending ids (no index upkeep)."""
+        for record in records:
+            self.rows[int(record[self.id_field])] = record
+        self.next_id = max(self.rows, default=0) + 1
+        self._indexes.clear()
+        self.version += 1
+
+    def clear(self) -> None:
+        self.rows.clear()
+        self._indexes.clear()
+        self.next_id = 1
+        self.version += 1
+
+    def where(self, name: str, value: str) -> list[Record]:
+        """Records whose field ``name`` equals ``value`` (indexed), in id order."""
+        index = self._indexes.get(name)
+        if index is None:
+            index = {}
+            for record_id, record in self.rows.items():
+                index.setdefault(str(record.get(name, "")), {})[record_id] = None
+            self._indexes[name] = index
+        ids = index.get(value, {})
+        return [self.rows[i] for i in sorted(ids)]
+
+
+@dataclass
+class AccountStore:
+    """Everything one account holds."""
+
+    account_id: int
+    name: str
+    tables: dict[str, Table] = field(default_factory=dict)
+
+    def table(self, name: str) -> Table:
+        """The table (created empty on first use, for every catalogue entity)."""
+        found = self.tables.get(name)
+        if found is None:
+            spec = specs_by_table().get(name)
+            id_field = spec.id_field if spec and spec.id_field else name[:1].lower() + name[1:] + "ID"
+            found = self.tables[name] = Table(name, id_field)
+        return found
+
+    def get(self, name: str, record_id: str | int) -> Record | None:
+        try:
+            return self.table(name).get(int(record_id))
+        except ValueError:
+            return None
+
+    def children(self, name: str, fk: str, value: str) -> list[Record]:
+        return self.table(name).where(fk, value)
+
+
+INVENTORY_FIELDS = ("qoh", "reorderPoint", "reorderLevel", "itemID", "shopID", "timeStamp")
+
+
+def sync_inventory(store: AccountStore) -> None:
+    """Rebuild the legacy ``Inventory`` rows (one per item and real shop) from ``ItemShop``."""
+    source, view = store.table("ItemShop"), store.table("Inventory")
+    if view.source_version == source.version:
+        return
+    view.clear()
+    view.load(
+        [
+            {"inventoryID": row["itemShopID"], **{k: row.get(k, "0") for k in INVENTORY_FIELDS}}
+            for row in source
+            if row.get("shopID") != "0"
+        ]
+    )
+    view.source_version = source.version

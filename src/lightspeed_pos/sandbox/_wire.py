@@ -1,0 +1,185 @@
+"""Wire encoding of the sandbox: how the R-Series API spells values, envelopes and errors.
+
+Every scalar on the wire is a string (REFERENCE §6.2): ids ``"20"``, money as minimal decimals
+(``"6.5"``, ``"0"``, ``"317.1"``), booleans ``"true"``/``"false"``, datetimes
+``YYYY-MM-DDTHH:MM:SS+00:00``. A collection of one is an object, an empty nested one ``""``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from ._types import ApiResponse
+
+Record = dict[str, Any]
+"""A stored record: scalar fields as wire strings, embedded relations as nested dicts."""
+
+HTTP_REASONS = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    409: "Conflict",
+    422: "Unprocessable Entity",
+    500: "Internal Server Error",
+}
+
+CENT = Decimal("0.01")
+
+
+class ApiError(Exception):
+    """An error answered in the API's ``{httpCode, httpMessage, message, errorClass}`` shape."""
+
+    def __init__(self, status: int, message: str, error_class: str = "Exception") -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.error_class = error_class
+
+    def response(self) -> ApiResponse:
+        return ApiResponse.json_body(
+            self.status,
+            {
+                "httpCode": str(self.status),
+                "httpMessage": HTTP_REASONS.get(self.status, "Error"),
+                "message": self.message,
+                "errorClass": self.error_class,
+            },
+        )
+
+
+def not_found(entity: str, record_id: object) -> ApiError:
+    return ApiError(404, f"Object of type '{entity}' not found with primary ID '{record_id}'.")
+
+
+def bad_request(message: str) -> ApiError:
+    return ApiError(400, message)
+
+
+def decimal(value: Any) -> Decimal:
+    """Parse a wire or JSON number; ``""``/``None``/garbage count as zero."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool) or value is None:
+        return Decimal(int(bool(value)))
+    try:
+        return Decimal(str(value).strip() or "0")
+    except InvalidOperation:
+        return Decimal(0)
+
+
+def money(value: Any) -> str:
+    """Minimal decimal string: ``6.50`` -> ``"6.5"``, ``100`` -> ``"100"``, ``-0`` -> ``"0"``."""
+    text = format(decimal(value).normalize(), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def cents(value: Decimal) -> Decimal:
+    """Round half up to cents, as the register does for sale-level totals."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def boolean(value: Any) -> str:
+    if isinstance(value, str):
+        return "true" if value.strip().lower() in ("true", "1", "yes", "on") else "false"
+    return "true" if value else "false"
+
+
+def is_true(value: Any) -> bool:
+    return boolean(value) == "true"
+
+
+def stamp(moment: datetime) -> str:
+    """``2026-10-05T14:18:46+00:00`` (always UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+_OFFSET = re.compile(r"([+-])(\d{2}):?(\d{2})$")
+
+
+def parse_datetime(text: str) -> datetime | None:
+    """Parse ``2016-11-01T00:00:00-0400``, ``…+00:00``, ``…Z`` or a bare date; naive means UTC."""
+    text = text.strip()
+    if not text:
+        return None
+    offset = timedelta(0)
+    if text.endswith(("Z", "z")):
+        text = text[:-1]
+    else:
+        match = _OFFSET.search(text)
+        if match and ("T" in text or " " in text or len(text) > 10):
+            sign = -1 if match.group(1) == "-" else 1
+            offset = sign * timedelta(hours=int(match.group(2)), minutes=int(match.group(3)))
+            text = text[: match.start()]
+    try:
+        parsed = datetime.fromisoformat(text.replace(" ", "T"))
+    except ValueError:
+        return None
+    return (parsed.replace(tzinfo=None) - offset).replace(tzinfo=UTC)
+
+
+def to_wire(value: Any, field_type: str | None) -> str:
+    """Convert a JSON request value to its stored wire string, by the field's declared type."""
+    if value is None:
+        return "0" if field_type in ("integer", "decimal") else ""
+    if field_type == "boolean":
+        return boolean(value)
+    if field_type == "decimal":
+        return money(value)
+    if field_type == "integer" and not isinstance(value, str):
+        return money(value)
+    if field_type == "datetime" and isinstance(value, str) and value:
+        parsed = parse_datetime(value)
+        return stamp(parsed) if parsed else value
+    if isinstance(value, bool):
+        return boolean(value)
+    if isinstance(value, float | int | Decimal):
+        return money(value)
+    return str(value)
+
+
+def one_or_many(items: list[Any]) -> Any:
+    """The API's collection quirk: one element is an object, several a list."""
+    return items[0] if len(items) == 1 else items
+
+
+def container(singular: str, items: list[Any]) -> Any:
+    """A nested to-many relation: ``{"ContactPhone": …}`` or ``""`` when empty."""
+    return {singular: one_or_many(items)} if items else ""
+
+
+def as_list(value: Any) -> list[Any]:
+    """Normalise a payload's object-or-list (or ``""``) into a list."""
+    if value is None or value == "":
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def unwrap_children(value: Any, singular: str) -> list[dict[str, Any]]:
+    """Read nested children in either payload shape.
+
+    ``{"SaleLine": [..]}``, ``{"SaleLine": {..}}``, ``[{"SaleLine": {..}}]`` and ``[{..}]`` all
+    give the list of child objects (REFERENCE §5.3, §10.19).
+    """
+    children: list[dict[str, Any]] = []
+    if isinstance(value, dict) and singular in value:
+        value = value[singular]
+    for entry in as_list(value):
+        if isinstance(entry, dict) and singular in entry and isinstance(entry[singular], dict | list):
+            children.extend(e for e in as_list(entry[singular]) if isinstance(e, dict))
+        elif isinstance(entry, dict):
+            children.append(entry)
+    return children
+
+
+def envelope(entity: str, record: Record) -> ApiResponse:
+    """``{"@attributes":{"count":"1"},"<Entity>":{…}}``."""
+    return ApiResponse.json_body(200, {"@attributes": {"count": "1"}, entity: record})

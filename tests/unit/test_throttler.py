@@ -1,0 +1,172 @@
+"""The client's leaky bucket: waits computed from the headers, and no 429 under threads."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+import httpx2
+import pytest
+
+import lightspeed_pos as ls
+from lightspeed_pos._ratelimit import Throttler, parse_level
+from tests.support.holders import ExampleTokenHolder
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def headers(level: str, drip: str = "1", burst: str | None = None) -> dict[str, str]:
+    out = {"X-LS-API-Bucket-Level": level, "X-LS-API-Drip-Rate": drip}
+    if burst:
+        out["X-LS-API-Burst-Level"] = burst
+    return out
+
+
+def test_parse_level() -> None:
+    assert parse_level("9.2179536819447/90") == (9.2179536819447, 90.0)
+    assert parse_level("92.57/90") == (92.57, 90.0)
+    assert parse_level(" 1 / 90 ") == (1.0, 90.0)
+    assert parse_level("garbage") is None
+    assert parse_level("5/0") is None
+    assert parse_level(None) is None
+
+
+def test_no_wait_while_there_is_room() -> None:
+    clock = FakeClock()
+    throttler = Throttler(clock)
+    assert throttler.reserve("1", 1) == 0
+    throttler.release("1", 1, headers("10/90"))
+    assert throttler.bucket_level == 10 and throttler.bucket_max == 90
+    assert throttler.reserve("1", 1) == 0
+
+
+def test_wait_is_the_minimum_from_the_real_drip_rate() -> None:
+    clock = FakeClock()
+    throttler = Throttler(clock)
+    throttler.reserve("1", 1)
+    throttler.release("1", 1, headers("89.5/90", drip="2"))
+    # 89.5 + 10 = 99.5 -> 9.5 over the size; at 2 drips a second that is 4.75 s, not size/60
+    assert throttler.reserve("1", 10) == pytest.approx(4.75)
+    clock.sleep(4.75)
+    assert throttler.reserve("1", 10) == 0
+
+
+def test_level_drains_between_requests() -> None:
+    clock = FakeClock()
+    throttler = Throttler(clock)
+    throttler.reserve("1", 1)
+    throttler.release("1", 1, headers("90/90", drip="1"))
+    clock.sleep(30)
+    assert throttler.snapshot("1").level == pytest.approx(60)
+    assert throttler.reserve("1", 30) == 0
+
+
+def test_in_flight_requests_count_against_the_bucket() -> None:
+    clock = FakeClock()
+    throttler = Throttler(clock)
+    throttler.reserve("1", 1)
+    throttler.release("1", 1, headers("85/90"))
+    assert throttler.reserve("1", 2) == 0
+    assert throttler.reserve("1", 2) == 0
+    assert throttler.reserve("1", 2) == pytest.approx(1.0)  # 85 + 4 in flight + 2 = 91
+    throttler.release("1", 2, headers("87/90"))
+    assert throttler.snapshot("1").in_flight == 2
+
+
+def test_buckets_are_per_account() -> None:
+    clock = FakeClock()
+    throttler = Throttler(clock)
+    throttler.reserve("1", 1)
+    throttler.release("1", 1, headers("90/90"))
+    assert throttler.reserve("1", 1) > 0
+    assert throttler.reserve("2", 1) == 0
+
+
+def test_burst_limit_from_the_header() -> None:
+    clock = FakeClock()
+    throttler = Throttler(clock)
+    throttler.reserve("1", 1)
+    throttler.release("1", 1, headers("1/90", burst="1/3"))
+    assert throttler.reserve("1", 1) == 0
+    assert throttler.reserve("1", 1) == 0
+    assert throttler.reserve("1", 1) == 0
+    wait = throttler.reserve("1", 1)
+    assert 0 < wait <= 1.0
+    clock.sleep(1.0)
+    assert throttler.reserve("1", 1) == 0
+
+
+def test_without_headers_the_client_estimates() -> None:
+    clock = FakeClock()
+    throttler = Throttler(clock)
+    for _ in range(90):
+        assert throttler.reserve("1", 1) == 0
+        throttler.release("1", 1, None)
+    assert throttler.reserve("1", 1) == pytest.approx(1.0)
+
+
+class BucketServer:
+    """A leaky bucket like the API's (size, drip per real second), counting 429s."""
+
+    def __init__(self, size: float, drip: float) -> None:
+        self.size, self.drip = size, drip
+        self.level = 0.0
+        self.updated = time.monotonic()
+        self.lock = threading.Lock()
+        self.served = self.rejected = 0
+
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
+        with self.lock:
+            now = time.monotonic()
+            self.level = max(0.0, self.level - self.drip * (now - self.updated))
+            self.updated = now
+            if self.level >= self.size:
+                self.rejected += 1
+                return httpx2.Response(
+                    429,
+                    headers={"X-LS-API-Bucket-Level": f"{self.level}/{self.size:g}", "Retry-After": "1"},
+                    json={"message": "Rate Limit Exceeded"},
+                )
+            self.level += 1
+            self.served += 1
+            level = self.level
+        time.sleep(0.002)  # the request takes a little while
+        return httpx2.Response(
+            200,
+            headers={
+                "X-LS-API-Bucket-Level": f"{level}/{self.size:g}",
+                "X-LS-API-Drip-Rate": f"{self.drip:g}",
+            },
+            json={"@attributes": {"count": "1"}, "Account": {"accountID": "1", "name": "A"}},
+        )
+
+
+def run_threads(count: int, work: Callable[[], None]) -> None:
+    threads = [threading.Thread(target=work) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+
+def test_no_429_under_threads() -> None:
+    server = BucketServer(size=10, drip=400)
+    client = ls.Client(ExampleTokenHolder(), transport=httpx2.MockTransport(server))
+
+    def work() -> None:
+        for _ in range(25):
+            client.request("GET", "Account/1/Item")
+
+    run_threads(8, work)
+    assert server.served == 200
+    assert server.rejected == 0
