@@ -207,6 +207,7 @@ EXTRA_RELATIONS = {
         "Images",
     ],
     "Employee": [],
+    "Vendor": ["Reps"],  # embedded with the vendor's contact in the recordings
 }
 
 # Fields the recordings and REFERENCE section 8 show but the endpoint pages leave out.

@@ -155,7 +155,9 @@ class Resource(BaseModel):
     def _bound(self) -> Any:
         """The collection this record came from (sync or async: their methods share names)."""
         if self._collection is None:
-            raise LightspeedError(f"this {type(self).__name__} is not bound to a client (build it from a collection)")
+            raise LightspeedError(
+                f"this {type(self).__name__} is not bound to a client (build it from a collection)"
+            )
         return self._collection
 
     def _replace(self, other: Resource) -> None:

@@ -74,7 +74,13 @@ def make_contact(payload: Any, now: str, existing: dict[str, Any] | None = None)
                 singular, [wire_object(c) for c in unwrap_children(payload[plural], singular)]
             )
     contact["timeStamp"] = now
-    return contact
+    # the recorded order: contactID (on employees), flags, timeStamp, then the containers
+    order = ["contactID", "custom", "noEmail", "noPhone", "noMail", "timeStamp"] + [
+        p for p, _ in CONTACT_PARTS
+    ]
+    ordered = {key: contact[key] for key in order if key in contact}
+    ordered.update((key, value) for key, value in contact.items() if key not in ordered)
+    return ordered
 
 
 def contact_hook(ctx: Ctx, draft: Record, payload: dict[str, Any], existing: Record | None) -> After | None:

@@ -41,6 +41,14 @@ def cent_text(cents: int) -> str:
     return f"{whole}.{part:02d}".rstrip("0").rstrip(".") if part else str(whole)
 
 
+RIGHTS = [
+    "allow_login", "register", "register_refund", "register_open", "register_withdraw", "register_close",
+    "register_price", "register_reopen", "register_catalogs", "register_layaway", "register_line_discount",
+    "register_transaction_discount",
+]  # fmt: skip
+"""Employee rights as the recordings name them (owners have all, other roles fewer)."""
+
+
 class Seeder:
     """Fills one :class:`AccountStore` from a seed."""
 
@@ -70,10 +78,12 @@ class Seeder:
         target.load(list(target) + records)
         return records
 
-    def contact(self, index: int, email_name: str) -> dict[str, Any]:
+    def contact(self, index: int, email_name: str, contact_id: str | None = None) -> dict[str, Any]:
         city, state, zip_code = CITIES[index % len(CITIES)]
+        identity = {"contactID": contact_id} if contact_id else {}
         return make_contact(
             {
+                **identity,
                 "noEmail": False,
                 "noPhone": False,
                 "noMail": False,
@@ -173,8 +183,17 @@ class Seeder:
                     "employeeRoleID": str(i % 3 + 1),
                     "lastShopID": "1",
                     "lastRegisterID": "1",
-                    "Contact": self.contact(i + 3, FIRST[i].lower()),
-                    "EmployeeRole": {"employeeRoleID": str(i % 3 + 1), "name": role},
+                    "Contact": self.contact(i + 3, FIRST[i].lower(), contact_id=str(10 + i)),
+                    "EmployeeRole": {
+                        "employeeRoleID": str(i % 3 + 1),
+                        "name": role,
+                        "EmployeeRights": {
+                            "EmployeeRight": [
+                                {"employeeRightID": str(n * 4), "name": right}
+                                for n, right in enumerate(RIGHTS[: 12 - 4 * (i % 3)], start=1)
+                            ]
+                        },
+                    },
                 }
                 for i, role in enumerate(roles)
             ],
