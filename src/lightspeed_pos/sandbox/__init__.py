@@ -39,6 +39,7 @@ __all__ = [
     "SandboxTransport",
     "ServedSandbox",
     "TokenPair",
+    "client",
 ]
 
 DEFAULT_CLIENT_ID = "sandbox-client"
@@ -217,3 +218,16 @@ class Sandbox:
         """Serve on ``127.0.0.1:port`` (0 = any free port) until the block ends."""
         with serve_asgi(self.app.asgi, port=port) as served:
             yield served
+
+
+@contextmanager
+def client(**options: Any) -> Iterator[Client]:
+    """A ``lightspeed_pos.Client`` bound to a fresh in-process sandbox, closed at the end.
+
+    ``options`` go to :class:`Sandbox` (``items``, ``seed``, ``time_scale``, ``faults``...)::
+
+        with lightspeed_pos.sandbox.client(items=1000) as client:
+            account = client.accounts.first()
+    """
+    with Sandbox(**options).client() as bound:
+        yield bound
