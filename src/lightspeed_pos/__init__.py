@@ -10,7 +10,9 @@ The public surface is exactly ``__all__``. See README.md and ARCHITECTURE.md.
 
 from __future__ import annotations
 
-from . import errors
+from . import errors, oauth, query
+from ._async_client import AsyncClient
+from ._async_collection import AsyncCollection
 from ._auth import TokenHolder
 from ._client import DEFAULT_BASE_URL, Client
 from ._collection import Collection
@@ -27,6 +29,7 @@ from .errors import (
     ForbiddenError,
     InvalidResponseError,
     LightspeedError,
+    LoginRequiredError,
     NotFoundError,
     OperationNotAllowedError,
     RateLimitError,
@@ -36,6 +39,7 @@ from .errors import (
 )
 from .models import (
     Account,
+    AsyncAccount,
     Category,
     Customer,
     Employee,
@@ -52,6 +56,7 @@ from .models import (
     SpecialOrder,
     Vendor,
 )
+from .query import F, Or, Query, estimate_cost
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -59,6 +64,9 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "Account",
+    "AsyncAccount",
+    "AsyncClient",
+    "AsyncCollection",
     "BadRequestError",
     "Category",
     "Client",
@@ -66,6 +74,7 @@ __all__ = [
     "ConflictError",
     "Customer",
     "Employee",
+    "F",
     "ForbiddenError",
     "Image",
     "InvalidResponseError",
@@ -74,10 +83,13 @@ __all__ = [
     "ItemAttributeSet",
     "ItemMatrix",
     "LightspeedError",
+    "LoginRequiredError",
     "NotFoundError",
     "OperationNotAllowedError",
+    "Or",
     "Order",
     "PriceLevel",
+    "Query",
     "RateLimitError",
     "Resource",
     "RetryPolicy",
@@ -93,4 +105,7 @@ __all__ = [
     "Vendor",
     "__version__",
     "errors",
+    "estimate_cost",
+    "oauth",
+    "query",
 ]

@@ -7,8 +7,12 @@ the holder is used by :class:`~lightspeed_pos.AsyncClient`.
 
 from __future__ import annotations
 
+import inspect
 import threading
 from typing import Any, Protocol, runtime_checkable
+
+import anyio
+import anyio.to_thread
 
 from .errors import LightspeedError
 
@@ -51,12 +55,54 @@ class SyncTokens:
     def token(self) -> str:
         return token_value(read_token(self._holder))
 
-    def refresh(self, stale_token: str) -> None:
+    def refresh(self, stale_token: str) -> bool:
+        """Refresh unless another thread already did; whether this call refreshed."""
         with self._lock:
             if self.token() != stale_token:
-                return  # another thread refreshed while this one waited
+                return False  # another thread refreshed while this one waited
             self._holder.refresh_oauth_token()
             self.refresh_count += 1
+            return True
 
     def __repr__(self) -> str:
         return f"<SyncTokens holder={type(self._holder).__name__}>"
+
+
+class AsyncTokens:
+    """The async twin of :class:`SyncTokens`: the holder's methods may be sync or async.
+
+    A sync ``refresh_oauth_token()`` runs in a worker thread so the event loop keeps going.
+    """
+
+    def __init__(self, holder: Any) -> None:
+        if not hasattr(holder, "oauth_token") or not callable(getattr(holder, "refresh_oauth_token", None)):
+            raise TypeError("oauth_token_holder needs an oauth_token and a refresh_oauth_token() method")
+        self._holder = holder
+        self._lock: anyio.Lock | None = None
+        self.refresh_count = 0
+
+    async def token(self) -> str:
+        value = read_token(self._holder)
+        if inspect.isawaitable(value):
+            value = await value
+        return token_value(value)
+
+    async def refresh(self, stale_token: str) -> bool:
+        """Refresh unless another task already did; whether this call refreshed."""
+        if self._lock is None:
+            self._lock = anyio.Lock()
+        async with self._lock:
+            if await self.token() != stale_token:
+                return False  # another task refreshed while this one waited
+            refresh = self._holder.refresh_oauth_token
+            if inspect.iscoroutinefunction(refresh):
+                await refresh()
+            else:
+                result = await anyio.to_thread.run_sync(refresh)
+                if inspect.isawaitable(result):
+                    await result
+            self.refresh_count += 1
+            return True
+
+    def __repr__(self) -> str:
+        return f"<AsyncTokens holder={type(self._holder).__name__}>"

@@ -20,6 +20,7 @@ from typing import Any
 import httpx2
 
 from ._cost import request_cost
+from ._querystring import encode_query
 from ._ratelimit import Throttler
 from ._retry import RetryPolicy, retry_after_error, retry_after_status, wait_for_rate_limit, was_sent
 from .errors import (
@@ -31,6 +32,9 @@ from .errors import (
 )
 
 logger = logging.getLogger("lightspeed_pos")
+
+MAX_REFRESHES = 3
+"""At most this many token refreshes for one request."""
 
 _ACCOUNT_IN_PATH = re.compile(r"/Account/(\d+)(?:/|\.json|$)")
 
@@ -48,12 +52,14 @@ class Sleep:
 
 @dataclass(frozen=True)
 class GetToken:
-    pass
+    account: str = "global"
+    """The account the request is for: each account may have its own token holder."""
 
 
 @dataclass(frozen=True)
 class Refresh:
     stale_token: str = field(repr=False)
+    account: str = "global"
 
 
 Instruction = Send | Sleep | GetToken | Refresh
@@ -113,7 +119,8 @@ def build_request(settings: FlowSettings, spec: RequestSpec, token: str) -> http
     headers["Authorization"] = f"Bearer {token}"
     if spec.body is not None:
         headers["Content-Type"] = "application/json"
-    return httpx2.Request(spec.method, spec.url, params=spec.params, content=spec.body, headers=headers)
+    url = f"{spec.url}?{encode_query(spec.params)}" if spec.params else spec.url
+    return httpx2.Request(spec.method, url, content=spec.body, headers=headers)
 
 
 def request_flow(settings: FlowSettings, spec: RequestSpec) -> Flow:
@@ -122,12 +129,13 @@ def request_flow(settings: FlowSettings, spec: RequestSpec) -> Flow:
     key = bucket_key(url)
     cost = estimate(spec)
     attempt = rate_limited = 0
-    refreshed = False
+    refreshes = 0
+    own_refresh = False  # whether the last refresh was this request's own (not another's)
     while True:
         while (wait := settings.throttler.reserve(key, cost)) > 0:
             logger.debug("bucket %s: waiting %.3fs before %s %s", key, wait, spec.method, url.path)
             yield Sleep(wait, "bucket")
-        token: str = yield GetToken()
+        token: str = yield GetToken(key)
         request = build_request(settings, spec, token)
         try:
             response: httpx2.Response = yield Send(request)
@@ -159,10 +167,12 @@ def request_flow(settings: FlowSettings, spec: RequestSpec) -> Flow:
         )
         if status < 400:
             return response
-        if status == 401 and not refreshed:
-            refreshed = True
-            logger.debug("401 on %s %s: refreshing the access token once", spec.method, url.path)
-            yield Refresh(token)
+        if status == 401 and not own_refresh and refreshes < MAX_REFRESHES:
+            # Refresh and replay once. When the token this request was refused with came from
+            # another thread's refresh (and expired while this one waited), one more is allowed.
+            refreshes += 1
+            logger.debug("401 on %s %s: refreshing the access token", spec.method, url.path)
+            own_refresh = yield Refresh(token, key)
             continue
         error_response = error_from_response(response)
         if isinstance(error_response, RateLimitError):

@@ -8,6 +8,7 @@ descriptors: loaded on first use through the collection the record came from, th
 
 from __future__ import annotations
 
+import inspect
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from ._wire import to_int
 from .errors import InvalidResponseError, LightspeedError
 
 if TYPE_CHECKING:
-    from ._collection import CollectionBase
+    from ._collection_base import CollectionBase
 
 T = TypeVar("T")
 
@@ -69,9 +70,17 @@ class relation(Generic[T]):
             return self
         cache: dict[str, Any] = instance._relations  # type: ignore[attr-defined]
         if self.name not in cache:
-            cache[self.name] = self.func(instance)
-        value: T = cache[self.name]
-        return value
+            value = self.func(instance)
+            if inspect.isawaitable(value):
+                if inspect.iscoroutine(value):
+                    value.close()
+                raise LightspeedError(
+                    f"{self.name} is not loaded yet: with AsyncClient, use "
+                    f"`await record.load({self.name!r})` (after that, the attribute reads from the cache)"
+                )
+            cache[self.name] = value
+        found: T = cache[self.name]
+        return found
 
 
 class Resource(BaseModel):
@@ -168,37 +177,34 @@ class Resource(BaseModel):
         self._attributes = other._attributes
         self._relations = {}
 
+    def _take(self, result: Any) -> Self:
+        """Adopt an answer in place; with the async client, return an awaitable that does."""
+        if inspect.isawaitable(result):
+            return self._take_later(result)  # type: ignore[return-value]
+        self._replace(result)
+        return self
+
+    async def _take_later(self, result: Any) -> Self:
+        self._replace(await result)
+        return self
+
     def update(self, attributes: dict[str, Any] | None = None, /, **fields: Any) -> Self:
-        """``PUT /Account/{accountID}/{Resource}/{id}.json``; updates this object in place."""
-        updated = self._bound().update(self.id, attributes, **fields)
-        if isinstance(updated, Resource):
-            self._replace(updated)
-            return self
-        return updated  # type: ignore[no-any-return]  # the async client returns an awaitable
+        """``PUT /Account/{accountID}/{Resource}/{id}.json``; updates this object in place.
+
+        With AsyncClient, ``await record.update(...)``."""
+        return self._take(self._bound().update(self.id, attributes, **fields))
 
     def destroy(self) -> Self:
         """``DELETE /Account/{accountID}/{Resource}/{id}.json``; this object takes the answer."""
-        destroyed = self._bound().destroy(self.id)
-        if isinstance(destroyed, Resource):
-            self._replace(destroyed)
-            return self
-        return destroyed  # type: ignore[no-any-return]
+        return self._take(self._bound().destroy(self.id))
 
     def archive(self) -> Self:
         """``DELETE /Account/{accountID}/{Resource}/{id}.json`` where the API archives; in place."""
-        archived = self._bound().archive(self.id)
-        if isinstance(archived, Resource):
-            self._replace(archived)
-            return self
-        return archived  # type: ignore[no-any-return]
+        return self._take(self._bound().archive(self.id))
 
     def reload(self) -> Self:
         """``GET /Account/{accountID}/{Resource}.json?{idField}={id}``; refreshes this object in place."""
-        fresh = self._bound().find(self.id)
-        if isinstance(fresh, Resource):
-            self._replace(fresh)
-            return self
-        return fresh  # type: ignore[no-any-return]
+        return self._take(self._bound().find(self.id))
 
     # --- relations ------------------------------------------------------------------------------
     def _load(self, spec: RelationSpec) -> Any:
@@ -206,8 +212,20 @@ class Resource(BaseModel):
         return self._bound().load_relation(self, spec)
 
     def load(self, name: str) -> Any:
-        """The relation ``name``, loaded now (``await resource.load("item_matrix")`` on AsyncClient)."""
+        """The relation ``name``, loaded now and cached.
+
+        On the sync client this is ``getattr(record, name)``; on AsyncClient it is awaitable
+        (``await item.load("item_matrix")``), after which ``item.item_matrix`` reads the cache.
+        """
         descriptor = getattr(type(self), name, None)
         if not isinstance(descriptor, relation):
             raise AttributeError(f"{type(self).__name__} has no relation {name!r}")
-        return getattr(self, name)
+        if not getattr(self._bound(), "asynchronous", False):
+            return getattr(self, name)
+        return self._load_later(descriptor)
+
+    async def _load_later(self, descriptor: relation[Any]) -> Any:
+        if descriptor.name not in self._relations:
+            value = descriptor.func(self)
+            self._relations[descriptor.name] = await value if inspect.isawaitable(value) else value
+        return self._relations[descriptor.name]

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import httpx2
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-RETRYABLE_STATUSES = frozenset({502, 503, 504})
+RETRYABLE_STATUSES = frozenset({500, 502, 503, 504})
+"""A 500 is retried too, for idempotent methods only: the API answers 500 to passing overloads."""
 
 # Failures that happen before a single byte of the request left: safe to retry for any method.
 NOT_SENT_ERRORS: tuple[type[Exception], ...] = (
@@ -67,7 +68,7 @@ def retry_after_status(
     rng: random.Random,
     retry_after: float | None = None,
 ) -> float | None:
-    """The wait before retrying after a 502/503/504 answer, or ``None`` to give up."""
+    """The wait before retrying after a 500/502/503/504 answer, or ``None`` to give up."""
     if status_code not in RETRYABLE_STATUSES or attempt >= policy.max_retries:
         return None
     if method.upper() not in IDEMPOTENT_METHODS:

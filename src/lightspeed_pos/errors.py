@@ -22,6 +22,7 @@ __all__ = [
     "ForbiddenError",
     "InvalidResponseError",
     "LightspeedError",
+    "LoginRequiredError",
     "NotFoundError",
     "OperationNotAllowedError",
     "RateLimitError",
@@ -99,6 +100,33 @@ class BadRequestError(APIStatusError):
 
 class UnauthorizedError(APIStatusError):
     """401: the access token is missing, invalid, expired or revoked."""
+
+
+LOGIN_HINT = "run `lightspeed login` to log in again"
+
+
+class LoginRequiredError(UnauthorizedError):
+    """The tokens are gone for good: log in again (``lightspeed login``).
+
+    Raised when the refresh token is rejected (``invalid_grant``: expired, revoked or rotated
+    away), when no tokens are stored, or when a login cannot complete (denied, state mismatch,
+    expired code). ``error`` is the OAuth error code when the server sent one; ``response`` is the
+    token endpoint's answer when there was one. ``status_code`` is 401 whatever the token endpoint
+    answered (it says 400 for ``invalid_grant``): the caller is, in effect, unauthenticated.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        error: str | None = None,
+        response: httpx2.Response | None = None,
+        body: Any = None,
+    ) -> None:
+        super().__init__(
+            f"login required: {reason}; {LOGIN_HINT}", status_code=401, body=body, response=response
+        )
+        self.error = error
 
 
 class ForbiddenError(APIStatusError):

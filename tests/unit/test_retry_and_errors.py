@@ -58,10 +58,11 @@ def test_a_post_that_may_have_been_sent_is_not_retried() -> None:
 
 
 def test_gateway_errors_are_retried_except_for_post() -> None:
-    for status in (502, 503, 504):
+    for status in (500, 502, 503, 504):
         assert retry_after_status(POLICY, "GET", status, 0, RNG) is not None
         assert retry_after_status(POLICY, "POST", status, 0, RNG) is None
-    assert retry_after_status(POLICY, "GET", 500, 0, RNG) is None
+    assert retry_after_status(POLICY, "GET", 501, 0, RNG) is None
+    assert retry_after_status(POLICY, "GET", 400, 0, RNG) is None
 
 
 def test_backoff_is_jittered_and_bounded() -> None:

@@ -15,12 +15,14 @@ from tests.support.holders import ExampleTokenHolder
 
 EXPECTED = {
     "DEFAULT_BASE_URL", "APIConnectionError", "APIStatusError", "APITimeoutError", "Account",
+    "AsyncAccount", "AsyncClient", "AsyncCollection",
     "BadRequestError",
     "Category", "Client", "Collection", "ConflictError", "Customer", "Employee", "ForbiddenError", "Image",
     "InvalidResponseError", "Inventory", "Item", "ItemAttributeSet", "ItemMatrix", "LightspeedError",
     "NotFoundError", "OperationNotAllowedError", "Order", "PriceLevel", "RateLimitError", "Resource",
     "RetryPolicy", "Sale", "SaleLine", "ServerError", "Shop", "SpecialOrder", "Throttler", "TokenHolder",
     "UnauthorizedError", "UnprocessableEntityError", "Vendor", "__version__", "errors",
+    "F", "Or", "Query", "estimate_cost", "oauth", "query", "LoginRequiredError",
 }  # fmt: skip
 
 COLLECTIONS = [

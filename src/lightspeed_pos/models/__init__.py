@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .._resource import Resource
-from .account import Account
+from .account import Account, AsyncAccount
 from .catalog import (
     CatalogVendorItem,
     Category,
@@ -143,6 +143,7 @@ MODELS: dict[str, type[Resource]] = {
 __all__ = [
     "MODELS",
     "Account",
+    "AsyncAccount",
     "CCCharge",
     "CatalogVendorItem",
     "Category",

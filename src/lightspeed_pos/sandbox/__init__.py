@@ -28,7 +28,7 @@ from ._serve import ServedSandbox, serve_asgi
 from ._transport import AsyncSandboxTransport, SandboxTransport
 
 if TYPE_CHECKING:
-    from lightspeed_pos import Client
+    from lightspeed_pos import AsyncClient, Client
 
 __all__ = [
     "AsyncSandboxTransport",
@@ -212,6 +212,14 @@ class Sandbox:
         client_kwargs.setdefault("base_url", self.base_url)
         client_kwargs.setdefault("transport", self.transport())
         return Client(oauth_token_holder=self.token_holder(account_id), **client_kwargs)
+
+    def async_client(self, account_id: int | None = None, **client_kwargs: Any) -> AsyncClient:
+        """A ``lightspeed_pos.AsyncClient`` wired to this sandbox in-process, with refreshable tokens."""
+        from lightspeed_pos import AsyncClient
+
+        client_kwargs.setdefault("base_url", self.base_url)
+        client_kwargs.setdefault("transport", self.async_transport())
+        return AsyncClient(oauth_token_holder=self.token_holder(account_id), **client_kwargs)
 
     @contextmanager
     def serve(self, port: int = 0) -> Iterator[ServedSandbox]:

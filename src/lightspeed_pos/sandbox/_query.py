@@ -9,12 +9,13 @@ import binascii
 import json
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from .._catalog import ResourceSpec
+from .._querystring import CONTROL_PARAMS  # shared with the client: parameters that are not filters
 from ._relations import Tree, related_values, resolve
 from ._schema import field_types, layout, specs_by_table
 from ._store import AccountStore
@@ -22,25 +23,6 @@ from ._wire import Record, bad_request, boolean, decimal, parse_datetime
 
 Predicate = Callable[[Record], bool]
 
-CONTROL_PARAMS = frozenset(
-    {
-        "limit",
-        "after",
-        "before",
-        "sort",
-        "count",
-        "load_relations",
-        "archived",
-        "offset",
-        "orderby",
-        "orderby_desc",
-        "pretty_print",
-        "or",
-        "oauth_token",
-        "format",
-    }
-)
-"""Query parameters that are not field filters."""
 
 OPERATORS = ("><", ">=", "<=", "!=", "!~", "IN", ">", "<", "~", "=")
 MAX_IN_VALUES = 100
@@ -146,12 +128,9 @@ class FilterBuilder:
 
     def build(self, params: list[tuple[str, str]]) -> list[Predicate]:
         predicates: list[Predicate] = []
-        for name, raw in params:
-            if name == "or":
-                alternatives = [self.field(*self._split(part)) for part in raw.split("|") if part]
-                predicates.append(any_of(alternatives))
-            elif name not in CONTROL_PARAMS:
-                predicates.append(self.field(name, raw))
+        for name, alternatives in parse_filters(params):
+            found = [self.condition(field, cond) for field, cond in alternatives]
+            predicates.append(any_of(found) if name == "or" else found[0])
         return predicates
 
     @staticmethod
@@ -162,7 +141,9 @@ class FilterBuilder:
         return name, raw
 
     def field(self, name: str, raw: str) -> Predicate:
-        cond = parse_condition(raw)
+        return self.condition(name, parse_condition(raw))
+
+    def condition(self, name: str, cond: Condition) -> Predicate:
         if "." in name:
             return self._dotted(name, cond)
         virtual = VIRTUAL_FIELDS.get((self.table, name))
@@ -190,6 +171,19 @@ class FilterBuilder:
             return any(compare(v, cond, kind) for v in values)
 
         return predicate
+
+
+def parse_filters(params: Iterable[tuple[str, str]]) -> list[tuple[str, list[tuple[str, Condition]]]]:
+    """The filters among decoded query pairs, in order: ``(name, [(field, condition), ...])`` -
+    one alternative for a field filter, the operands of an ``or`` (name ``"or"``) in turn."""
+    found: list[tuple[str, list[tuple[str, Condition]]]] = []
+    for name, raw in params:
+        if name == "or":
+            operands = (FilterBuilder._split(part) for part in raw.split("|") if part)
+            found.append((name, [(field, parse_condition(value)) for field, value in operands]))
+        elif name not in CONTROL_PARAMS:
+            found.append((name, [(name, parse_condition(raw))]))
+    return found
 
 
 def archived_filter(table: str, mode: str | None) -> Predicate | None:

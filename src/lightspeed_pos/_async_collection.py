@@ -1,0 +1,87 @@
+"""The asynchronous collection: the same operations as :class:`~lightspeed_pos.Collection`,
+awaited. Both drive the ops written once in :mod:`._collection_base`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ._collection_base import PAGE_SIZE, CollectionBase, Op, QueryInput
+from ._resource import RelationSpec, Resource
+
+if TYPE_CHECKING:
+    from ._async_client import AsyncClient
+
+R = TypeVar("R", bound=Resource)
+T = TypeVar("T")
+
+
+class AsyncCollection(CollectionBase[R]):
+    """Every operation of one endpoint, awaited. From an account: ``account.items``."""
+
+    client: AsyncClient
+    asynchronous = True
+
+    async def _drive(self, op: Op[T]) -> T:
+        return await self.client.drive(op)
+
+    async def each_page(
+        self, params: QueryInput = None, *, page_size: int = PAGE_SIZE
+    ) -> AsyncIterator[list[R]]:
+        """``GET {path}.json``: yields lists of up to ``page_size`` records (one request each)."""
+        pager = self.pager(params, page_size)
+        while (request := pager.request()) is not None:
+            page = pager.read(await self.client.send(request))
+            if page:
+                yield page
+
+    async def each(self, params: QueryInput = None) -> AsyncIterator[R]:
+        """``GET {path}.json``: yields records one at a time (still one request per 100)."""
+        async for page in self.each_page(params):
+            for record in page:
+                yield record
+
+    async def all(self, params: QueryInput = None) -> list[R]:
+        """``GET {path}.json``: every record, all pages."""
+        return await self._drive(self.all_op(params))
+
+    async def first(self, params: QueryInput = None) -> R | None:
+        """``GET {path}.json?limit=1``: the first record, or ``None``."""
+        return await self._drive(self.first_op(params))
+
+    async def find(self, record_id: int | str, params: QueryInput = None) -> R:
+        """``GET {path}.json?{idField}={id}&limit=1``; :class:`NotFoundError` when there is none."""
+        return await self._drive(self.find_op(record_id, params))
+
+    async def count(self, params: QueryInput = None) -> int:
+        """``GET {path}.json?count=1`` (``limit=1`` on the legacy API): how many records match."""
+        return await self._drive(self.count_op(params))
+
+    async def create(self, attributes: Mapping[str, Any] | None = None, /, **fields: Any) -> R:
+        """``POST {path}.json`` with the fields (nested payloads such as SaleLines pass as given)."""
+        return await self._drive(self.create_op(self.payload(attributes, fields)))
+
+    async def update(
+        self, record_id: int | str, attributes: Mapping[str, Any] | None = None, /, **fields: Any
+    ) -> R:
+        """``PUT {path}/{id}.json``: returns the updated record."""
+        return await self._drive(self.update_op(record_id, self.payload(attributes, fields)))
+
+    async def destroy(self, record_id: int | str) -> R:
+        """``DELETE {path}/{id}.json``: deletes or archives, as the endpoint does; returns the record."""
+        return await self._drive(self.destroy_op(record_id))
+
+    async def archive(self, record_id: int | str) -> R:
+        """``DELETE {path}/{id}.json`` on an endpoint whose DELETE archives; returns the archived record."""
+        return await self._drive(self.destroy_op(record_id, archive=True))
+
+    def build(self, attributes: Mapping[str, Any] | None = None, /, **fields: Any) -> R:
+        """A resource from attributes, bound to this collection; no request."""
+        return self.wrap(self.payload(attributes, fields))
+
+    def load_relation(self, resource: Resource, spec: RelationSpec) -> Any | Awaitable[Any]:
+        """A relation of ``resource``: the value when embedded, else an awaitable that fetches it."""
+        value = self.embedded(resource, spec)
+        if value is not ...:
+            return value
+        return self._drive(self.relation_op(resource, spec))

@@ -1,0 +1,102 @@
+"""What :class:`~lightspeed_pos.Client` and :class:`~lightspeed_pos.AsyncClient` share: settings,
+the throttler, the collections cache and the building of requests. No I/O here."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import httpx2
+
+from ._catalog import ResourceSpec
+from ._collection_base import model_for, spec_for
+from ._flow import FlowSettings, RequestSpec
+from ._ratelimit import Throttler
+from ._retry import RetryPolicy
+from ._version import __version__
+from ._wire import ParamsInput, encode_params, encode_payload
+from .errors import LightspeedError
+
+DEFAULT_BASE_URL = "https://api.lightspeedapp.com/API/V3"
+DEFAULT_TIMEOUT = 30.0
+
+
+def is_legacy(base_url: str) -> bool:
+    """Whether ``base_url`` is the unversioned (pre-V3) API: offsets instead of cursors."""
+    last = httpx2.URL(base_url).path.rstrip("/").rsplit("/", 1)[-1]
+    return not (last.upper().startswith("V") and last[1:].isdigit())
+
+
+class BaseClient:
+    """Settings and entry points shared by both clients."""
+
+    asynchronous = False
+    _collection_class: type[Any]
+    _tokens_class: type[Any]
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        max_retries: int,
+        retry_policy: RetryPolicy | None,
+        clock: Callable[[], float],
+        user_agent: str | None,
+        rng: random.Random | None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.legacy = is_legacy(self.base_url)
+        self.throttler = Throttler(clock)
+        """The bucket of each account; ``bucket_level``/``bucket_max`` give the last values seen."""
+        policy = retry_policy or RetryPolicy(max_retries=max_retries)
+        headers = {"Accept": "application/json", "User-Agent": user_agent or f"lightspeed-pos/{__version__}"}
+        self._settings = FlowSettings(self.throttler, policy, headers, rng or random.Random())
+        self._collections: dict[tuple[str, int | None], Any] = {}
+        self._tokens: Any = None
+        self._account_tokens: dict[str, Any] = {}
+
+    def _set_holder(self, holder: Any, account_id: int | str | None = None) -> None:
+        """The token holder for every account (``account_id=None``) or for one account."""
+        if holder is None:
+            return
+        tokens = self._tokens_class(holder)
+        if account_id is None:
+            self._tokens = tokens
+        else:
+            self._account_tokens[str(account_id)] = tokens
+
+    def _tokens_for(self, account: str) -> Any:
+        tokens = self._account_tokens.get(account, self._tokens)
+        if tokens is None:
+            raise LightspeedError(
+                f"no token holder for account {account}: give oauth_token_holder to the client "
+                "or to client.account(...)"
+            )
+        return tokens
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        return self._settings.policy
+
+    def _collection(self, name: str, account_id: int | None, parent_ids: Mapping[str, int]) -> Any:
+        spec: ResourceSpec = spec_for(name)
+        model = model_for(spec.entity, asynchronous=self.asynchronous)
+        if spec.nested:
+            return self._collection_class(self, spec, model, account_id, parent_ids)
+        key = (spec.name, account_id)
+        if key not in self._collections:
+            self._collections[key] = self._collection_class(self, spec, model, account_id)
+        return self._collections[key]
+
+    def _spec(
+        self, method: str, path: str, params: ParamsInput, json: Mapping[str, Any] | None
+    ) -> RequestSpec:
+        url = path if path.startswith(("http://", "https://")) else f"{self.base_url}/{path.lstrip('/')}"
+        if not url.split("?", 1)[0].endswith((".json", ".xml", ".html")):
+            url += ".json"
+        body = encode_payload(json) if json is not None else None
+        return RequestSpec(method.upper(), url, encode_params(params) or None, body)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} base_url={self.base_url!r}>"

@@ -1,0 +1,1 @@
+"""Tests of the query language (lightspeed_pos.query)."""
