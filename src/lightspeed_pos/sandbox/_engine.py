@@ -19,9 +19,10 @@ from functools import cache
 from typing import Any
 
 from .._catalog import ResourceSpec, catalog
+from ._actions import answer_action
 from ._entities import Ctx
 from ._reads import Scope, legacy_query, v3_query
-from ._relations import parse_load_relations, render
+from ._relations import answer, parse_load_relations, render
 from ._schema import parent_table, table_key
 from ._seed import build_store
 from ._store import AccountStore, sync_inventory
@@ -140,6 +141,9 @@ class Engine:
         store = self._authorised(account.group(1), auth)
         if account.group(2) is None:
             return self._account_details(store, request)
+        acted = answer_action(store, account.group(2), request, auth, lambda: stamp(self._now()))
+        if acted is not None:
+            return acted
         found = route(account.group(2))
         if found is None:
             raise ApiError(404, f"Unknown resource '{account.group(2)}'.")
@@ -190,8 +194,7 @@ class Engine:
         tree: dict[str, Any],
         extra: tuple[str, ...],
     ) -> ApiResponse:
-        full = {**{name: {} for name in extra}, **tree}
-        return envelope(spec.entity, render(store, table, record, full))
+        return answer(store, spec.entity, table, record, tree, extra)
 
     # -- account-level endpoints --------------------------------------------------------------
 

@@ -18,7 +18,8 @@ from typing import Any
 from .._catalog import ResourceSpec
 from ._schema import specs_by_table
 from ._store import AccountStore
-from ._wire import Record, bad_request, one_or_many
+from ._types import ApiResponse
+from ._wire import Record, bad_request, envelope, one_or_many
 
 Tree = dict[str, "Tree"]
 """Relations to load: name -> the relations to load on it in turn."""
@@ -155,3 +156,11 @@ def _entries(value: Any, singular: str) -> list[dict[str, Any]]:
         return []
     inner = value.get(singular)
     return inner if isinstance(inner, list) else [inner] if isinstance(inner, dict) else []
+
+
+def answer(
+    store: AccountStore, entity: str, table: str, record: Record, tree: Tree, extra: tuple[str, ...] = ()
+) -> ApiResponse:
+    """The single-record envelope of a write or action: ``tree`` plus the ``extra`` relations."""
+    full: Tree = {**{name: {} for name in extra}, **tree}
+    return envelope(entity, render(store, table, record, full))

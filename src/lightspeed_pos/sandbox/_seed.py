@@ -13,7 +13,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ._entities import make_contact, renumber_categories
+from ._images import BASE_IMAGE_URL
 from ._schema import layout
+from ._seed_more import seed_more
 from ._seed_trade import seed_orders, seed_sales
 from ._store import AccountStore, Table
 from ._wire import Record, money, stamp
@@ -348,7 +350,7 @@ class Seeder:
                         "publicID": f"demo/item-{i}",
                         "size": "48213",
                         "itemID": item_id,
-                        "baseImageURL": "https://res.cloudinary.com/lightspeed-retail/image/upload/",
+                        "baseImageURL": BASE_IMAGE_URL,
                         "createTime": created,
                         "timeStamp": created,
                     }
@@ -407,4 +409,5 @@ def _build(account_id: int, seed: int, items: int) -> AccountStore:
     seeder.customers(max(10, min(items // 5, 2000)))
     seed_sales(seeder, max(20, min(items, 3000)))
     seed_orders(seeder, max(3, min(items // 25, 400)))
+    seed_more(seeder)
     return store

@@ -23,6 +23,7 @@ from ._entities import (
 )
 from ._sales import sale_before, sale_line_before, sale_line_on_delete, scalars
 from ._schema import layout
+from ._transfers import transfer_before
 from ._wire import Record, bad_request
 
 HOOKS: dict[str, Hooks] = {
@@ -34,6 +35,7 @@ HOOKS: dict[str, Hooks] = {
     "Vendor": Hooks(contact_hook),
     "Employee": Hooks(contact_hook),
     "Shop": Hooks(shop_before),
+    "Transfer": Hooks(transfer_before),
 }
 
 ITEM_SHOP_WRITABLE = frozenset({"reorderPoint", "reorderLevel"})
