@@ -32,16 +32,41 @@ TYPE_MAP = {
     "collection": "object",
 }
 
-# Endpoints that are actions (POST/DELETE on a record), not collections.
+# Endpoints that are actions on one record: page -> (row, path segment, method, name, answer entity).
 ACTIONS = {
-    "sale-refund.md": ("Sale", "refund", "POST", "refund"),
-    "sale-emailreceipt.md": ("Sale", "EmailReceipt", "POST", "email_receipt"),
-    "register-open.md": ("Register", "open", "POST", "open"),
-    "register-close.md": ("Register", "close", "POST", "close"),
-    "register-calculated.md": ("Register", "calculated", "GET", "calculated"),
-    "workorder-checkout.md": ("Workorder", "Checkout", "POST", "checkout"),
-    "workorder-clone.md": ("Workorder", "Clone", "POST", "clone"),
+    "sale-refund.md": ("Sale", "refund", "POST", "refund", "Sale"),
+    "sale-emailreceipt.md": ("Sale", "EmailReceipt", "POST", "email_receipt", ""),
+    # open/close are the register's own fields, hence the longer method names
+    "register-open.md": ("Register", "open", "POST", "open_register", "RegisterWithdraw"),
+    "register-close.md": ("Register", "close", "POST", "close_register", "RegisterCount"),
+    "register-calculated.md": ("Register", "calculated", "GET", "calculated", "RegisterCountAmount"),
+    "workorder-checkout.md": ("Workorder", "Checkout", "POST", "checkout", "Sale"),
+    "workorder-clone.md": ("Workorder", "Clone", "POST", "clone", "Workorder"),
 }
+# Actions documented on their resource's page rather than a page of their own (REFERENCE 1.2).
+PAGE_ACTIONS = [
+    ("Customer", "Anonymize", "DELETE", "anonymize", "Customer", "customer.md"),
+    ("InventoryTransfer", "Send", "POST", "send", "Transfer", "inventory-transfer.md"),
+    ("InventoryTransfer", "Archive", "POST", "archive", "Transfer", "inventory-transfer.md"),
+    ("InventoryTransfer", "Restore", "POST", "restore", "Transfer", "inventory-transfer.md"),
+    ("InventoryTransfer", "AddItems", "POST", "add_items", "Transfer", "inventory-transfer-transferitems.md"),
+    (
+        "InventoryTransfer",
+        "UpdateItems",
+        "POST",
+        "update_items",
+        "Transfer",
+        "inventory-transfer-transferitems.md",
+    ),
+    (
+        "InventoryTransfer",
+        "DeleteItems",
+        "POST",
+        "delete_items",
+        "Transfer",
+        "inventory-transfer-transferitems.md",
+    ),
+]
 
 # name -> corrections. Reasons: REFERENCE.md section 7 and its list of doc typos (section 10.16).
 OVERRIDES: dict[str, dict[str, Any]] = {
@@ -301,13 +326,14 @@ def build() -> dict[str, Any]:
     actions: list[dict[str, Any]] = []
     for page, entry in sorted(source.items()):
         if page in ACTIONS:
-            parent, segment, method, name = ACTIONS[page]
+            parent, segment, method, name, returns = ACTIONS[page]
             actions.append(
                 {
                     "resource": parent,
                     "segment": segment,
                     "method": method,
                     "name": name,
+                    "returns": returns,
                     "source": entry["src"],
                 }
             )
@@ -367,6 +393,18 @@ def build() -> dict[str, Any]:
     for row in rows:
         if not row["id_field"] and row["kind"] == "resource" and row["name"] not in ("TagGroup",):
             raise SystemExit(f"no id field for {row['name']}")
+    for parent, segment, method, name, returns, page in PAGE_ACTIONS:
+        actions.append(
+            {
+                "resource": parent,
+                "segment": segment,
+                "method": method,
+                "name": name,
+                "returns": returns,
+                "source": source[page]["src"],
+            }
+        )
+    actions.sort(key=lambda a: (a["resource"], a["name"]))
     rows.extend(LEGACY_ROWS)
     return {"generated_from": "shared/api/endpoints.json", "resources": rows, "actions": actions}
 

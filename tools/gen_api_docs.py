@@ -10,9 +10,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "tools"))
 
-from lightspeed_pos._catalog import ResourceSpec, catalog  # noqa: E402
-from lightspeed_pos.models import MODELS, Account  # noqa: E402
+import gen_models  # noqa: E402
+
+from lightspeed_pos._catalog import ResourceSpec, catalog, snake  # noqa: E402
+from lightspeed_pos.models import MODELS  # noqa: E402
 
 TARGET = ROOT / "docs" / "api.md"
 
@@ -39,34 +42,34 @@ METHODS = [
 ]
 
 
-def account_attributes() -> dict[str, str]:
-    """Row name -> ``account.<attribute>`` for the rows the Account exposes."""
-    out = {}
-    for attr in dir(Account):
-        member = getattr(Account, attr)
-        if isinstance(member, property) and member.fget is not None and member.fget.__doc__:
-            doc = member.fget.__doc__
-            if doc.startswith("``/Account/"):
-                for spec in catalog().resources:
-                    if f"/{spec.path}.json``" in doc and spec.scope == "account" and "{" not in spec.path:
-                        out[spec.name] = attr
-    return out
-
-
-def reach(spec: ResourceSpec, attrs: dict[str, str]) -> str:
+def reach(spec: ResourceSpec) -> str:
+    """How a user gets the collection of ``spec``, as the generated models expose it."""
+    row = {"path": spec.path, "scope": spec.scope, "kind": spec.kind, "attr": spec.attr, "name": spec.name}
     if spec.name == "Account":
         return "`client.accounts`"
-    if spec.name in attrs:
-        return f"`account.{attrs[spec.name]}`"
-    if spec.scope == "global":
-        return f'`client.collection("{spec.name}")`'
+    if spec.name in ("Session", "Locale"):
+        return f"`client.{spec.name.lower()}()`"
+    attr = gen_models.account_attr(row)
+    if attr:
+        return f"`account.{attr}`"
+    if spec.path.endswith("/CustomField"):
+        owner = catalog().get(spec.path.split("/")[0])
+        return f"`account.{owner.attr}.custom_fields`"
+    if spec.nested:
+        parent_path = spec.path.rsplit("/", 2)[0]
+        parent = next((r for r in catalog().resources if r.path == parent_path), None)
+        if parent is not None:
+            return f"`{snake(parent.entity)}.{spec.attr}` (a related list, also a collection)"
     parents = ", ".join(f"{p}=..." for p in spec.parents)
-    extra = f", {parents}" if parents else ""
-    return f'`client.collection("{spec.name}", account_id=...{extra})`'
+    return f'`client.collection("{spec.name}", account_id=...{", " + parents if parents else ""})`'
+
+
+def actions(spec: ResourceSpec) -> str:
+    found = catalog().actions_for(spec.name)
+    return ", ".join(f"`{a.name}()` ({a.method} .../{{id}}/{a.segment}.json)" for a in found) or "none"
 
 
 def render() -> str:
-    attrs = account_attributes()
     lines = [
         "# API reference",
         "",
@@ -96,7 +99,8 @@ def render() -> str:
             f"### {spec.name}",
             "",
             f"- path: `{prefix}{spec.path or 'Account'}.json`",
-            f"- reach it with: {reach(spec, attrs)}",
+            f"- reach it with: {reach(spec)}",
+            f"- actions: {actions(spec)}",
             f"- model: `{model.__name__ if model else 'Resource'}`, id field `{spec.id_field or '-'}`",
             f"- operations: {ops}{delete}",
             f"- sortable: {', '.join(f'`{s}`' for s in spec.sortable) or 'none'}",

@@ -13,6 +13,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from lightspeed_pos._catalog import plural, snake  # noqa: E402
+
 CATALOG = ROOT / "src" / "lightspeed_pos" / "catalog.json"
 MODELS = ROOT / "src" / "lightspeed_pos" / "models"
 
@@ -158,8 +162,14 @@ RELATIONS: dict[str, list[tuple[str, str, str, str, str, str]]] = {
     "Employee": [],
 }
 
+# Relations of RELATIONS that are also nested endpoints: (entity, attribute) -> path segment.
+NESTED_SEGMENTS = {
+    ("Sale", "sale_lines"): "SaleLine",
+    ("Item", "images"): "Image",
+    ("ItemMatrix", "images"): "Image",
+}
+
 # Account collections issue 2 names, then every other plain account endpoint of the table.
-ACCOUNT_SKIP_KINDS = {"report", "display_template"}
 
 
 def load() -> dict[str, Any]:
@@ -170,7 +180,9 @@ def load() -> dict[str, Any]:
 def entity_fields(rows: list[dict[str, Any]]) -> dict[str, list[tuple[str, str]]]:
     merged: dict[str, dict[str, str]] = defaultdict(dict)
     for row in rows:
-        if row["kind"] != "resource" or (row["scope"] == "global" and row["entity"] != "Session"):
+        if row["kind"] != "resource" or (
+            row["scope"] == "global" and row["entity"] not in ("Session", "Locale")
+        ):
             continue
         for name, kind in row["fields"]:
             if kind in TYPES:
@@ -196,7 +208,43 @@ def domain_of(entity: str) -> str:
     return "other"
 
 
-def class_source(entity: str, row: dict[str, Any], fields: list[tuple[str, str]]) -> tuple[str, set[str]]:
+def nested_relations(rows: list[dict[str, Any]]) -> dict[str, list[tuple[str, ...]]]:
+    """To-many relations for the nested endpoints (``Sale/{saleID}/SaleLine`` -> ``sale.sale_lines``)."""
+    by_path = {row["path"]: row for row in rows}
+    out: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for row in rows:
+        if row["kind"] != "resource" or "{" not in row["path"]:
+            continue
+        parent_path, _, segment = row["path"].rpartition("/")
+        parent_path, _, placeholder = parent_path.rpartition("/")
+        parent = by_path.get(parent_path)
+        if parent is None:
+            continue
+        entity = parent["entity"]
+        container = f"{row['entity']}s" if f"{row['entity']}s" in parent["relations"] else ""
+        if segment == "TransferItems":
+            container = "TransferItems"
+        relation = (
+            row["attr"],
+            MANY,
+            row["entity"],
+            placeholder.strip("{}"),
+            container,
+            row["entity"],
+            segment,
+        )
+        if all(r[0] != relation[0] for r in RELATIONS.get(entity, []) + out[entity]):
+            out[entity].append(relation)
+    return out
+
+
+def class_source(
+    entity: str,
+    row: dict[str, Any],
+    fields: list[tuple[str, str]],
+    extra: list[tuple[str, ...]],
+    actions: list[dict[str, Any]],
+) -> tuple[str, set[str]]:
     lines = [f"class {entity}(Resource):"]
     path = row["path"] or "Account"
     lines.append(f'    """``{path}``: {row["source"]}"""')
@@ -207,7 +255,9 @@ def class_source(entity: str, row: dict[str, Any], fields: list[tuple[str, str]]
     for name, kind in fields:
         lines.append(f"    {name}: {TYPES[kind]} = None")
     refs: set[str] = set()
-    for attr, kind, target, key, container, inner in RELATIONS.get(entity, []):
+    for relation in RELATIONS.get(entity, []) + extra:
+        attr, kind, target, key, container, inner = relation[:6]
+        segment = relation[6] if len(relation) > 6 else NESTED_SEGMENTS.get((entity, attr), "")
         lines.append("")
         lines.append("    @relation")
         if kind == ONE:
@@ -216,6 +266,16 @@ def class_source(entity: str, row: dict[str, Any], fields: list[tuple[str, str]]
             lines.append(f'        """The {target} of ``{key}`` (``None`` when it is 0)."""')
             args = f'"{target}", "{key}"' + (f', "{container}"' if container else "")
             lines.append(f'        return cast("{target} | None", self._load(one({args})))')
+        elif kind == MANY and segment:
+            refs.add(target)
+            lines.append(f"    def {attr}(self) -> RelatedList[{target}]:")
+            where = f"embedded ``{container}``, or " if container else ""
+            lines.append(f'        """The {target} records ({where}``.../{{id}}/{segment}.json``),')
+            lines.append(
+                '        a list that is also their collection: ``.create(...)``, ``.find(id)``..."""'
+            )
+            spec = f'many("{target}", "{key}", "{container}", "{inner}", "{segment}")'
+            lines.append(f'        return cast("RelatedList[{target}]", self._load({spec}))')
         elif kind == MANY:
             refs.add(target)
             lines.append(f"    def {attr}(self) -> list[{target}]:")
@@ -230,21 +290,51 @@ def class_source(entity: str, row: dict[str, Any], fields: list[tuple[str, str]]
             lines.append(
                 '        return cast("dict[str, Decimal]", self._load(RelationSpec("prices", "Item")))'
             )
+    for action in actions:
+        if action["name"] == "archive":
+            continue  # archive() itself uses the action on such endpoints
+        returns = action["returns"]
+        if returns:
+            refs.add(returns)
+            kind = f"list[{returns}]" if action["method"] == "GET" else returns
+        else:
+            kind = "dict[str, Any]"
+        path = f"{action['resource']}/{{id}}/{action['segment']}.json"
+        lines += [
+            "",
+            f"    def {action['name']}(",
+            "        self, attributes: dict[str, Any] | None = None, /, **fields: Any",
+            f"    ) -> {kind}:",
+            f'        """``{action["method"]} {path}`` (awaitable with AsyncClient)."""',
+            f'        return cast("{kind}", self._action("{action["name"]}", attributes, fields))',
+        ]
     refs.discard(entity)
     return "\n".join(lines) + "\n", refs
+
+
+def account_attr(row: dict[str, Any]) -> str | None:
+    """The attribute an account-level endpoint gets on ``Account`` (``None``: reached elsewhere)."""
+    path: str = row["path"]
+    if row["scope"] != "account" or "{" in path or path.endswith("/CustomField"):
+        return None
+    if row["kind"] == "display_template":
+        return "display_" + snake(path.rsplit("/", 1)[-1])
+    if row["kind"] == "report":
+        return snake(path.rsplit("/", 1)[-1])
+    if path == "Catalog/Search":
+        return "catalog_search"
+    if path == "Inventory/Transfer":
+        return "inventory_transfers"
+    attr: str = row["attr"]
+    return attr
 
 
 def account_source(rows: list[dict[str, Any]]) -> str:
     seen: dict[str, dict[str, Any]] = {}
     for row in rows:
-        if (
-            row["kind"] in ACCOUNT_SKIP_KINDS
-            or row["scope"] != "account"
-            or "{" in row["path"]
-            or "/" in row["path"]
-        ):
+        attr = account_attr(row)
+        if attr is None:
             continue
-        attr = row["attr"]
         if attr in seen:
             raise SystemExit(f"two endpoints want account.{attr}: {seen[attr]['name']} and {row['name']}")
         seen[attr] = row
@@ -265,7 +355,10 @@ def account_source(rows: list[dict[str, Any]]) -> str:
         "    from .._async_collection import AsyncCollection",
         "    from .._collection import Collection",
     ]
-    imports = sorted({(domain_of(r["entity"]), r["entity"]) for r in seen.values()})
+    modelled = {r["entity"] for r in rows if r["kind"] == "resource"}
+    imports = sorted(
+        {(domain_of(r["entity"]), r["entity"]) for r in seen.values() if r["kind"] == "resource"}
+    )
     for domain, entity in imports:
         out.append(f"    from .{domain} import {entity}")
     out += [
@@ -296,10 +389,11 @@ def account_source(rows: list[dict[str, Any]]) -> str:
         out += ["", "", f"class {cls}(_AccountFields):", f'    """{doc}"""']
         for attr, row in sorted(seen.items()):
             ops = ", ".join(sorted(row["operations"]))
+            model = row["entity"] if row["kind"] == "resource" and row["entity"] in modelled else "Resource"
             out += [
                 "",
                 "    @property",
-                f"    def {attr}(self) -> {collection}[{row['entity']}]:",
+                f"    def {attr}(self) -> {collection}[{model}]:",
                 f'        """``/Account/{{accountID}}/{row["path"]}.json`` ({ops})."""',
                 f'        return self._child("{row["name"]}")  # type: ignore[no-any-return]',
             ]
@@ -312,15 +406,15 @@ def main() -> int:
     from_catalog = {r["name"]: r for r in rows}
     for row in rows:
         last = row["path"].rsplit("/", 1)[-1] if row["path"] else row["entity"]
-        sys.path.insert(0, str(ROOT / "src"))
-        from lightspeed_pos._catalog import plural
-
         row["attr"] = plural(last if last and not last.startswith("{") else row["entity"])
     fields = entity_fields(rows)
     primary = primary_rows(rows)
+    nested = nested_relations(rows)
     by_domain: dict[str, list[str]] = defaultdict(list)
     for entity in sorted(primary):
-        if entity == "Account" or (primary[entity]["scope"] == "global" and entity != "Session"):
+        if entity == "Account" or (
+            primary[entity]["scope"] == "global" and entity not in ("Session", "Locale")
+        ):
             continue
         by_domain[domain_of(entity)].append(entity)
     outputs: dict[str, str] = {}
@@ -329,7 +423,10 @@ def main() -> int:
         bodies = []
         refs: set[str] = set()
         for entity in entities:
-            body, used = class_source(entity, primary[entity], fields.get(entity, []))
+            entity_actions = [a for a in data["actions"] if from_catalog[a["resource"]]["entity"] == entity]
+            body, used = class_source(
+                entity, primary[entity], fields.get(entity, []), nested.get(entity, []), entity_actions
+            )
             bodies.append(body)
             refs |= used
         local = set(entities)
@@ -340,9 +437,9 @@ def main() -> int:
             "from __future__ import annotations",
             "",
             "from decimal import Decimal  # noqa: F401",
-            "from typing import TYPE_CHECKING, ClassVar, cast  # noqa: F401",
+            "from typing import TYPE_CHECKING, Any, ClassVar, cast  # noqa: F401",
             "",
-            "from .._resource import RelationSpec, Resource, many, one, relation  # noqa: F401",
+            "from .._resource import RelatedList, RelationSpec, Resource, many, one, relation  # noqa: F401",
             "from .._types import WireBool, WireDatetime, WireDecimal, WireInt, WireStr  # noqa: F401",
             "",
         ]
@@ -391,7 +488,6 @@ def main() -> int:
         return 1
     if not check:
         print(f"wrote {len(outputs)} model modules ({len(every)} models)")
-    del from_catalog
     return 0
 
 

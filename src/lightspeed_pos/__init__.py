@@ -17,7 +17,7 @@ from ._auth import TokenHolder
 from ._client import DEFAULT_BASE_URL, Client
 from ._collection import Collection
 from ._ratelimit import Throttler
-from ._resource import Resource
+from ._resource import RelatedList, Resource
 from ._retry import RetryPolicy
 from ._version import __version__
 from .errors import (
@@ -91,6 +91,7 @@ __all__ = [
     "PriceLevel",
     "Query",
     "RateLimitError",
+    "RelatedList",
     "Resource",
     "RetryPolicy",
     "Sale",

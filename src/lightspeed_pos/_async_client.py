@@ -20,6 +20,7 @@ from ._retry import RetryPolicy
 from ._wire import ParamsInput, decode_json
 
 if TYPE_CHECKING:
+    from .models import Locale, Session
     from .models.account import AsyncAccount
 
 T = TypeVar("T")
@@ -118,6 +119,16 @@ class AsyncClient(BaseClient):
         """The collection of a catalogue row (``"Item"``, ``"SaleSaleLine"``) or entity."""
         collection: AsyncCollection[Any] = self._collection(name, account_id, parent_ids)
         return collection
+
+    async def session(self) -> Session:
+        """``GET /API/Session.json``: who the token is (employee, account, rights)."""
+        session: Session = await self.drive(self.collection("Session").get_op())
+        return session
+
+    async def locale(self) -> Locale:
+        """``GET /API/Locale.json``: the account's locale (currency, formats, tax names)."""
+        locale: Locale = await self.drive(self.collection("Locale").get_op())
+        return locale
 
     @property
     def accounts(self) -> AsyncCollection[AsyncAccount]:

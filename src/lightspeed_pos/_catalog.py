@@ -95,9 +95,14 @@ class ActionSpec:
     """An action endpoint on one record: ``POST Sale/{saleID}/refund.json`` and the like."""
 
     resource: str
+    """The catalogue row the action belongs to (``Sale``)."""
     segment: str
+    """The last path segment: ``{path}/{id}/{segment}.json``."""
     method: str
     name: str
+    """The method name on records and collections (``refund``)."""
+    returns: str = ""
+    """The entity of the answer (``Sale``); empty when it is a plain message."""
     source: str = ""
 
 
@@ -122,6 +127,9 @@ class Catalog:
 
     def actions_for(self, resource: str) -> list[ActionSpec]:
         return [a for a in self.actions if a.resource == resource]
+
+    def action(self, resource: str, name: str) -> ActionSpec | None:
+        return next((a for a in self.actions if a.resource == resource and a.name == name), None)
 
 
 @cache

@@ -18,7 +18,7 @@ from ._retry import RetryPolicy
 from ._wire import ParamsInput, decode_json
 
 if TYPE_CHECKING:
-    from .models import Account
+    from .models import Account, Locale, Session
 
 T = TypeVar("T")
 
@@ -117,6 +117,16 @@ class Client(BaseClient):
         """The collection of a catalogue row (``"Item"``, ``"SaleSaleLine"``) or entity."""
         collection: Collection[Any] = self._collection(name, account_id, parent_ids)
         return collection
+
+    def session(self) -> Session:
+        """``GET /API/Session.json``: who the token is (employee, account, rights)."""
+        session: Session = self.drive(self.collection("Session").get_op())
+        return session
+
+    def locale(self) -> Locale:
+        """``GET /API/Locale.json``: the account's locale (currency, formats, tax names)."""
+        locale: Locale = self.drive(self.collection("Locale").get_op())
+        return locale
 
     @property
     def accounts(self) -> Collection[Account]:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 from ._collection_base import PAGE_SIZE, CollectionBase, Op, QueryInput, model_for, spec_for
 from ._resource import RelationSpec, Resource
 
 if TYPE_CHECKING:
     from ._client import Client
+    from .models import CustomField
 
 R = TypeVar("R", bound=Resource)
 T = TypeVar("T")
@@ -71,6 +73,31 @@ class Collection(CollectionBase[R]):
     def archive(self, record_id: int | str) -> R:
         """``DELETE {path}/{id}.json`` on an endpoint whose DELETE archives; returns the archived record."""
         return self._drive(self.destroy_op(record_id, archive=True))
+
+    def action(
+        self, record_id: int | str, name: str, attributes: Mapping[str, Any] | None = None, /, **fields: Any
+    ) -> Any:
+        """An action on one record, ``POST|GET|DELETE {path}/{id}/{action}.json``
+        (``sales.action(5, "refund")``).
+
+        Returns the record(s) the action answers with, or the answer itself (a message)."""
+        return self._drive(self.action_op(record_id, name, self.payload(attributes, fields)))
+
+    def upload(
+        self, file: bytes | BinaryIO | str | os.PathLike[str], *, filename: str | None = None, **fields: Any
+    ) -> R:
+        """``POST {path}.json`` as multipart: an image (bytes, a file or a path) with its fields
+        (``description``, ``ordering``, ``itemID`` or ``itemMatrixID`` on ``Image``)."""
+        return self._drive(self.upload_op(file, filename, fields))
+
+    @property
+    def custom_fields(self) -> Collection[CustomField]:
+        """``{path}/CustomField.json``: the custom fields of items, customers or orders
+        (``account.items.custom_fields``)."""
+        collection: Collection[CustomField] = self.client.collection(
+            self.custom_field_row(), account_id=self.account_id
+        )
+        return collection
 
     def build(self, attributes: Mapping[str, Any] | None = None, /, **fields: Any) -> R:
         """A resource from attributes, bound to this collection; no request."""

@@ -8,16 +8,20 @@ A collection operation is written once, here, as an *op*: a generator that yield
 
 from __future__ import annotations
 
+import mimetypes
+import os
+import re
 from collections.abc import Generator, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any, Generic, TypeVar
+from pathlib import Path
+from typing import Any, BinaryIO, Generic, TypeVar
 
 import httpx2
 
 from ._catalog import ResourceSpec, catalog
 from ._flow import RequestSpec
 from ._pagination import PageGuard, PageRequest, read_page
-from ._resource import RelationSpec, Resource
+from ._resource import RelatedList, RelationSpec, Resource
 from ._wire import ParamsInput, attribute, decode_json, encode_payload, nested, records, to_int
 from .errors import InvalidResponseError, NotFoundError, OperationNotAllowedError
 from .query import F, Query
@@ -146,7 +150,10 @@ class CollectionBase(Generic[R]):
         """``{base_url}/{path}[/{id}][/{action}].json``."""
         suffix = f"/{record_id}" if record_id is not None else ""
         suffix += f"/{action}" if action else ""
-        return f"{self.client.base_url}/{self.path}{suffix}.json"
+        base: str = self.client.base_url
+        if self.spec.scope == "global" and self.spec.name != "Account":
+            base = re.sub(r"/V\d+$", "", base)  # GET /API/Session.json, /API/Locale.json (REFERENCE 1.2)
+        return f"{base}/{self.path}{suffix}.json"
 
     def check(self, operation: str) -> None:
         """Refuse, before any request, an operation the endpoint does not allow."""
@@ -264,10 +271,69 @@ class CollectionBase(Generic[R]):
         return self.read_one((yield self.write("PUT", int(record_id), payload)))
 
     def destroy_op(self, record_id: int | str, *, archive: bool = False) -> Op[R]:
+        if archive and catalog().action(self.spec.name, "archive"):
+            archived: R = yield from self.action_op(record_id, "archive", {})
+            return archived  # endpoints that archive through an action (Inventory/Transfer)
         if archive:
             self.check_archive()
         self.check("delete")
         return self.read_one((yield self.write("DELETE", int(record_id), None)))
+
+    def get_op(self) -> Op[R]:
+        """``GET {path}.json`` of an endpoint that answers one object (Session, Locale)."""
+        self.check("read" if self.spec.allows("read") else "query")
+        answer = decode_json((yield RequestSpec("GET", self.url())))
+        found = records(answer, self.spec.entity)
+        record = found[0] if found else {k: v for k, v in answer.items() if k != "@attributes"}
+        return self.wrap(record)
+
+    def custom_field_row(self) -> str:
+        """The row of this endpoint's custom fields (``ItemCustomField`` for Item)."""
+        name = f"{self.spec.name}CustomField"
+        if name not in catalog():
+            raise OperationNotAllowedError(
+                f"{self.spec.name} has no custom fields (Item, Customer and Order do)"
+            )
+        return name
+
+    def action_op(self, record_id: int | str, name: str, payload: Mapping[str, Any]) -> Op[Any]:
+        """An action on one record: ``{method} {path}/{id}/{segment}.json`` (refund, open, send...)."""
+        action = catalog().action(self.spec.name, name)
+        if action is None:
+            known = ", ".join(a.name for a in catalog().actions_for(self.spec.name)) or "none"
+            raise OperationNotAllowedError(f"{self.spec.name} has no action {name!r} (its actions: {known})")
+        body = encode_payload(payload) if payload and action.method == "POST" else None
+        response = yield RequestSpec(action.method, self.url(record_id, action.segment), None, body)
+        answer = decode_json(response)
+        if not action.returns or action.returns not in answer:
+            return answer
+        target = self.related(action.returns) if action.returns != self.spec.entity else self
+        found = [target.wrap(r) for r in records(answer, action.returns, response=response)]
+        return found if action.method == "GET" else found[0]
+
+    def upload_op(
+        self, file: bytes | BinaryIO | str | os.PathLike[str], filename: str | None, fields: Mapping[str, Any]
+    ) -> Op[R]:
+        """``POST {path}.json`` as multipart/form-data: a ``data`` JSON part and the ``image`` file."""
+        self.check("create")
+        if self.spec.entity != "Image":
+            raise OperationNotAllowedError(f"{self.spec.name} takes no uploads (images do)")
+        if isinstance(file, str | os.PathLike):
+            path = Path(file)
+            content, filename = path.read_bytes(), filename or path.name
+        else:
+            content = file if isinstance(file, bytes) else file.read()
+        name = filename or "image.jpg"
+        kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        form = httpx2.Request(
+            "POST",
+            self.url(),
+            data={"data": encode_payload(fields).decode("utf-8")},
+            files={"image": (name, content, kind)},
+        )
+        body = form.read()
+        spec = RequestSpec("POST", self.url(), None, body, form.headers["content-type"])
+        return self.read_one((yield spec))
 
     # --- relations ------------------------------------------------------------------------------
     def related(self, entity: str) -> CollectionBase[Any]:
@@ -280,10 +346,28 @@ class CollectionBase(Generic[R]):
         value = self.embedded(resource, spec)
         if value is not ...:
             return value
-        target = self.related(spec.target)
         if spec.kind == "one":
+            target = self.related(spec.target)
             return (yield from target.find_op(to_int(resource.attributes.get(spec.key)) or 0, None))
-        return (yield from target.all_op({spec.key: resource.id}))
+        children = self.nested(resource, spec)
+        if children is not None:
+            return RelatedList((yield from children.all_op(None)), children)
+        return (yield from self.related(spec.target).all_op({spec.key: resource.id}))
+
+    def nested(self, resource: Resource, spec: RelationSpec) -> CollectionBase[Any] | None:
+        """The nested endpoint under this record for a to-many relation (``Sale/{saleID}/SaleLine``)."""
+        if not spec.segment:
+            return None
+        path = f"{self.spec.path}/{{{self.spec.id_field}}}/{spec.segment}"
+        row = next((r for r in catalog().resources if r.path == path), None)
+        if row is None:
+            return None
+        parents = {name: to_int(resource.attributes.get(name)) or 0 for name in row.parents}
+        parents[self.spec.id_field] = resource.id
+        collection: CollectionBase[Any] = self.client.collection(
+            row.name, account_id=self.account_id, **parents
+        )
+        return collection
 
     def embedded(self, resource: Resource, spec: RelationSpec) -> Any:
         """A relation answered from the record itself, or ``...`` when it must be fetched."""
@@ -294,16 +378,18 @@ class CollectionBase(Generic[R]):
                 str(p.get("useType", p.get("useTypeID", ""))).lower(): _decimal(p.get("amount"))
                 for p in prices
             }
-        target = self.related(spec.target)
         if spec.kind == "one":
             raw = attributes.get(spec.container) if spec.container else None
             if isinstance(raw, dict) and raw:
-                return target.wrap(raw)
+                return self.related(spec.target).wrap(raw)
             return None if not to_int(attributes.get(spec.key)) else ...
         inside = nested(attributes, spec.container, spec.inner) if spec.container else None
-        if inside is not None:
-            return [target.wrap(r) for r in inside]
-        return [] if not resource.id else ...
+        if inside is None:
+            return [] if not resource.id else ...
+        children = self.nested(resource, spec)
+        if children is None:
+            return [self.related(spec.target).wrap(r) for r in inside]
+        return RelatedList([children.wrap(r) for r in inside], children)
 
 
 def _decimal(value: Any) -> Decimal | None:

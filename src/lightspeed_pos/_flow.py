@@ -68,12 +68,14 @@ Flow = Generator[Instruction, Any, httpx2.Response]
 
 @dataclass(frozen=True)
 class RequestSpec:
-    """A request before it has a token: method, absolute URL, query pairs and JSON body."""
+    """A request before it has a token: method, absolute URL, query pairs and body."""
 
     method: str
     url: str
     params: tuple[tuple[str, str], ...] | None = None
     body: bytes | None = None
+    content_type: str = "application/json"
+    """The body's type: JSON, or ``multipart/form-data; boundary=...`` for uploads."""
 
 
 def bucket_key(url: httpx2.URL) -> str:
@@ -118,7 +120,7 @@ def build_request(settings: FlowSettings, spec: RequestSpec, token: str) -> http
     headers = dict(settings.headers)
     headers["Authorization"] = f"Bearer {token}"
     if spec.body is not None:
-        headers["Content-Type"] = "application/json"
+        headers["Content-Type"] = spec.content_type
     url = f"{spec.url}?{encode_query(spec.params)}" if spec.params else spec.url
     return httpx2.Request(spec.method, url, content=spec.body, headers=headers)
 

@@ -38,14 +38,54 @@ class RelationSpec:
     """Where ``load_relations`` embeds it: ``"ItemMatrix"`` or ``"SaleLines"``."""
     inner: str = ""
     """For to-many containers, the singular key inside (``"SaleLine"``)."""
+    segment: str = ""
+    """For a nested endpoint, the last segment of its path (``Sale/{saleID}/SaleLine``)."""
 
 
 def one(target: str, key: str, container: str = "") -> RelationSpec:
     return RelationSpec("one", target, key, container)
 
 
-def many(target: str, key: str, container: str = "", inner: str = "") -> RelationSpec:
-    return RelationSpec("many", target, key, container, inner or target)
+def many(target: str, key: str, container: str = "", inner: str = "", segment: str = "") -> RelationSpec:
+    return RelationSpec("many", target, key, container, inner or target, segment)
+
+
+class RelatedList(list[T]):
+    """A to-many relation's records that is also the nested collection they belong to.
+
+    ``sale.sale_lines`` is a list of SaleLines, and ``sale.sale_lines.create(...)`` posts to
+    ``Sale/{saleID}/SaleLine.json``. The collection methods return what the collection's do
+    (awaitables with AsyncClient).
+    """
+
+    def __init__(self, records: list[T], collection: Any) -> None:
+        super().__init__(records)
+        self.collection = collection
+        """The nested collection (``Collection`` or ``AsyncCollection``)."""
+
+    def create(self, attributes: dict[str, Any] | None = None, /, **fields: Any) -> Any:
+        """``POST {parent}/{id}/{segment}.json``."""
+        return self.collection.create(attributes, **fields)
+
+    def find(self, record_id: int | str, params: Any = None) -> Any:
+        """``GET {parent}/{id}/{segment}.json?{idField}={id}``."""
+        return self.collection.find(record_id, params)
+
+    def update(self, record_id: int | str, attributes: dict[str, Any] | None = None, /, **fields: Any) -> Any:
+        """``PUT {parent}/{id}/{segment}/{id}.json``."""
+        return self.collection.update(record_id, attributes, **fields)
+
+    def destroy(self, record_id: int | str) -> Any:
+        """``DELETE {parent}/{id}/{segment}/{id}.json``."""
+        return self.collection.destroy(record_id)
+
+    def all(self, params: Any = None) -> Any:
+        """``GET {parent}/{id}/{segment}.json``: fetched again, all pages."""
+        return self.collection.all(params)
+
+    def count(self, params: Any = None) -> Any:
+        """``GET {parent}/{id}/{segment}.json?count=1``."""
+        return self.collection.count(params)
 
 
 class relation(Generic[T]):
@@ -201,6 +241,10 @@ class Resource(BaseModel):
     def archive(self) -> Self:
         """``DELETE /Account/{accountID}/{Resource}/{id}.json`` where the API archives; in place."""
         return self._take(self._bound().archive(self.id))
+
+    def _action(self, name: str, attributes: dict[str, Any] | None, fields: dict[str, Any]) -> Any:
+        """An action on this record (``sale.refund()``); awaitable with AsyncClient."""
+        return self._bound().action(self.id, name, attributes, **fields)
 
     def reload(self) -> Self:
         """``GET /Account/{accountID}/{Resource}.json?{idField}={id}``; refreshes this object in place."""

@@ -50,3 +50,12 @@ def test_every_endpoint_row_is_complete() -> None:
             assert spec.id_field, spec.name
         assert spec.operations, spec.name
         assert "{" not in spec.path or spec.parents, spec.name
+
+
+def test_api_docs_are_current() -> None:
+    import subprocess
+
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "gen_api_docs.py"), "--check"], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr

@@ -91,6 +91,11 @@ class Account(_AccountFields):
     """An account (a store): ``GET /Account.json``; its endpoints are its collections."""
 
     @property
+    def catalog_search(self) -> Collection[CatalogVendorItem]:
+        """``/Account/{accountID}/Catalog/Search.json`` (query)."""
+        return self._child("CatalogSearch")  # type: ignore[no-any-return]
+
+    @property
     def catalog_vendor_items(self) -> Collection[CatalogVendorItem]:
         """``/Account/{accountID}/CatalogVendorItem.json`` (create, query, read)."""
         return self._child("CatalogVendorItem")  # type: ignore[no-any-return]
@@ -129,6 +134,71 @@ class Account(_AccountFields):
     def discounts(self) -> Collection[Discount]:
         """``/Account/{accountID}/Discount.json`` (create, delete, query, read, update)."""
         return self._child("Discount")  # type: ignore[no-any-return]
+
+    @property
+    def discounts_by_day(self) -> Collection[Resource]:
+        """``/Account/{accountID}/Reports/Accounting/DiscountsByDay.json`` (query)."""
+        return self._child("ReportsAccountingDiscountsByDay")  # type: ignore[no-any-return]
+
+    @property
+    def display_employee(self) -> Collection[Resource]:
+        """``/Account/{accountID}/DisplayTemplate/Employee.json`` (query, read)."""
+        return self._child("DisplayTemplateEmployee")  # type: ignore[no-any-return]
+
+    @property
+    def display_item_as_label(self) -> Collection[Resource]:
+        """``/Account/{accountID}/DisplayTemplate/ItemAsLabel.json`` (query, read)."""
+        return self._child("DisplayTemplateItemAsLabel")  # type: ignore[no-any-return]
+
+    @property
+    def display_label(self) -> Collection[Resource]:
+        """``/Account/{accountID}/DisplayTemplate/Label.json`` (query, read)."""
+        return self._child("DisplayTemplateLabel")  # type: ignore[no-any-return]
+
+    @property
+    def display_order(self) -> Collection[Resource]:
+        """``/Account/{accountID}/DisplayTemplate/Order.json`` (query, read)."""
+        return self._child("DisplayTemplateOrder")  # type: ignore[no-any-return]
+
+    @property
+    def display_order_line_as_label(self) -> Collection[Resource]:
+        """``/Account/{accountID}/DisplayTemplate/OrderLineAsLabel.json`` (query, read)."""
+        return self._child("DisplayTemplateOrderLineAsLabel")  # type: ignore[no-any-return]
+
+    @property
+    def display_register_count(self) -> Collection[Resource]:
+        """``/Account/{accountID}/DisplayTemplate/RegisterCount.json`` (query, read)."""
+        return self._child("DisplayTemplateRegisterCount")  # type: ignore[no-any-return]
+
+    @property
+    def display_register_withdraw(self) -> Collection[Resource]:
+        """``/Account/{accountID}/DisplayTemplate/RegisterWithdraw.json`` (query, read)."""
+        return self._child("DisplayTemplateRegisterWithdraw")  # type: ignore[no-any-return]
+
+    @property
+    def display_sale(self) -> Collection[Resource]:
+        """``/Account/{accountID}/DisplayTemplate/Sale.json`` (query, read)."""
+        return self._child("DisplayTemplateSale")  # type: ignore[no-any-return]
+
+    @property
+    def display_transfer(self) -> Collection[Resource]:
+        """``/Account/{accountID}/DisplayTemplate/Transfer.json`` (query, read)."""
+        return self._child("DisplayTemplateTransfer")  # type: ignore[no-any-return]
+
+    @property
+    def display_transfer_item_as_label(self) -> Collection[Resource]:
+        """``/Account/{accountID}/DisplayTemplate/TransferItemAsLabel.json`` (query, read)."""
+        return self._child("DisplayTemplateTransferItemAsLabel")  # type: ignore[no-any-return]
+
+    @property
+    def display_vendor_return(self) -> Collection[Resource]:
+        """``/Account/{accountID}/DisplayTemplate/VendorReturn.json`` (query, read)."""
+        return self._child("DisplayTemplateVendorReturn")  # type: ignore[no-any-return]
+
+    @property
+    def display_work_order(self) -> Collection[Resource]:
+        """``/Account/{accountID}/DisplayTemplate/WorkOrder.json`` (query, read)."""
+        return self._child("DisplayTemplateWorkorder")  # type: ignore[no-any-return]
 
     @property
     def employee_hours(self) -> Collection[EmployeeHours]:
@@ -181,6 +251,11 @@ class Account(_AccountFields):
         return self._child("InventoryLog")  # type: ignore[no-any-return]
 
     @property
+    def inventory_transfers(self) -> Collection[Transfer]:
+        """``/Account/{accountID}/Inventory/Transfer.json`` (create, query, read, update)."""
+        return self._child("InventoryTransfer")  # type: ignore[no-any-return]
+
+    @property
     def item_attribute_sets(self) -> Collection[ItemAttributeSet]:
         """``/Account/{accountID}/ItemAttributeSet.json`` (query, read)."""
         return self._child("ItemAttributeSet")  # type: ignore[no-any-return]
@@ -226,9 +301,19 @@ class Account(_AccountFields):
         return self._child("Order")  # type: ignore[no-any-return]
 
     @property
+    def orders_by_tax_class(self) -> Collection[Resource]:
+        """``/Account/{accountID}/Reports/Accounting/OrdersByTaxClass.json`` (query)."""
+        return self._child("ReportsAccountingOrdersByTaxClass")  # type: ignore[no-any-return]
+
+    @property
     def payment_types(self) -> Collection[PaymentType]:
         """``/Account/{accountID}/PaymentType.json`` (create, delete, query, read, update)."""
         return self._child("PaymentType")  # type: ignore[no-any-return]
+
+    @property
+    def payments_by_day(self) -> Collection[Resource]:
+        """``/Account/{accountID}/Reports/Accounting/PaymentsByDay.json`` (query)."""
+        return self._child("ReportsAccountingPaymentsByDay")  # type: ignore[no-any-return]
 
     @property
     def price_levels(self) -> Collection[PriceLevel]:
@@ -336,9 +421,19 @@ class Account(_AccountFields):
         return self._child("TaxCategoryClass")  # type: ignore[no-any-return]
 
     @property
+    def tax_class_sales_by_day(self) -> Collection[Resource]:
+        """``/Account/{accountID}/Reports/Accounting/TaxClassSalesByDay.json`` (query)."""
+        return self._child("ReportsAccountingTaxClassSalesByDay")  # type: ignore[no-any-return]
+
+    @property
     def tax_classes(self) -> Collection[TaxClass]:
         """``/Account/{accountID}/TaxClass.json`` (create, delete, query, read, update)."""
         return self._child("TaxClass")  # type: ignore[no-any-return]
+
+    @property
+    def taxes_by_day(self) -> Collection[Resource]:
+        """``/Account/{accountID}/Reports/Accounting/TaxesByDay.json`` (query)."""
+        return self._child("ReportsAccountingTaxesByDay")  # type: ignore[no-any-return]
 
     @property
     def transfer_items(self) -> Collection[TransferItem]:
@@ -385,6 +480,11 @@ class AsyncAccount(_AccountFields):
     """An account on :class:`~lightspeed_pos.AsyncClient`: awaitable collections."""
 
     @property
+    def catalog_search(self) -> AsyncCollection[CatalogVendorItem]:
+        """``/Account/{accountID}/Catalog/Search.json`` (query)."""
+        return self._child("CatalogSearch")  # type: ignore[no-any-return]
+
+    @property
     def catalog_vendor_items(self) -> AsyncCollection[CatalogVendorItem]:
         """``/Account/{accountID}/CatalogVendorItem.json`` (create, query, read)."""
         return self._child("CatalogVendorItem")  # type: ignore[no-any-return]
@@ -423,6 +523,71 @@ class AsyncAccount(_AccountFields):
     def discounts(self) -> AsyncCollection[Discount]:
         """``/Account/{accountID}/Discount.json`` (create, delete, query, read, update)."""
         return self._child("Discount")  # type: ignore[no-any-return]
+
+    @property
+    def discounts_by_day(self) -> AsyncCollection[Resource]:
+        """``/Account/{accountID}/Reports/Accounting/DiscountsByDay.json`` (query)."""
+        return self._child("ReportsAccountingDiscountsByDay")  # type: ignore[no-any-return]
+
+    @property
+    def display_employee(self) -> AsyncCollection[Resource]:
+        """``/Account/{accountID}/DisplayTemplate/Employee.json`` (query, read)."""
+        return self._child("DisplayTemplateEmployee")  # type: ignore[no-any-return]
+
+    @property
+    def display_item_as_label(self) -> AsyncCollection[Resource]:
+        """``/Account/{accountID}/DisplayTemplate/ItemAsLabel.json`` (query, read)."""
+        return self._child("DisplayTemplateItemAsLabel")  # type: ignore[no-any-return]
+
+    @property
+    def display_label(self) -> AsyncCollection[Resource]:
+        """``/Account/{accountID}/DisplayTemplate/Label.json`` (query, read)."""
+        return self._child("DisplayTemplateLabel")  # type: ignore[no-any-return]
+
+    @property
+    def display_order(self) -> AsyncCollection[Resource]:
+        """``/Account/{accountID}/DisplayTemplate/Order.json`` (query, read)."""
+        return self._child("DisplayTemplateOrder")  # type: ignore[no-any-return]
+
+    @property
+    def display_order_line_as_label(self) -> AsyncCollection[Resource]:
+        """``/Account/{accountID}/DisplayTemplate/OrderLineAsLabel.json`` (query, read)."""
+        return self._child("DisplayTemplateOrderLineAsLabel")  # type: ignore[no-any-return]
+
+    @property
+    def display_register_count(self) -> AsyncCollection[Resource]:
+        """``/Account/{accountID}/DisplayTemplate/RegisterCount.json`` (query, read)."""
+        return self._child("DisplayTemplateRegisterCount")  # type: ignore[no-any-return]
+
+    @property
+    def display_register_withdraw(self) -> AsyncCollection[Resource]:
+        """``/Account/{accountID}/DisplayTemplate/RegisterWithdraw.json`` (query, read)."""
+        return self._child("DisplayTemplateRegisterWithdraw")  # type: ignore[no-any-return]
+
+    @property
+    def display_sale(self) -> AsyncCollection[Resource]:
+        """``/Account/{accountID}/DisplayTemplate/Sale.json`` (query, read)."""
+        return self._child("DisplayTemplateSale")  # type: ignore[no-any-return]
+
+    @property
+    def display_transfer(self) -> AsyncCollection[Resource]:
+        """``/Account/{accountID}/DisplayTemplate/Transfer.json`` (query, read)."""
+        return self._child("DisplayTemplateTransfer")  # type: ignore[no-any-return]
+
+    @property
+    def display_transfer_item_as_label(self) -> AsyncCollection[Resource]:
+        """``/Account/{accountID}/DisplayTemplate/TransferItemAsLabel.json`` (query, read)."""
+        return self._child("DisplayTemplateTransferItemAsLabel")  # type: ignore[no-any-return]
+
+    @property
+    def display_vendor_return(self) -> AsyncCollection[Resource]:
+        """``/Account/{accountID}/DisplayTemplate/VendorReturn.json`` (query, read)."""
+        return self._child("DisplayTemplateVendorReturn")  # type: ignore[no-any-return]
+
+    @property
+    def display_work_order(self) -> AsyncCollection[Resource]:
+        """``/Account/{accountID}/DisplayTemplate/WorkOrder.json`` (query, read)."""
+        return self._child("DisplayTemplateWorkorder")  # type: ignore[no-any-return]
 
     @property
     def employee_hours(self) -> AsyncCollection[EmployeeHours]:
@@ -475,6 +640,11 @@ class AsyncAccount(_AccountFields):
         return self._child("InventoryLog")  # type: ignore[no-any-return]
 
     @property
+    def inventory_transfers(self) -> AsyncCollection[Transfer]:
+        """``/Account/{accountID}/Inventory/Transfer.json`` (create, query, read, update)."""
+        return self._child("InventoryTransfer")  # type: ignore[no-any-return]
+
+    @property
     def item_attribute_sets(self) -> AsyncCollection[ItemAttributeSet]:
         """``/Account/{accountID}/ItemAttributeSet.json`` (query, read)."""
         return self._child("ItemAttributeSet")  # type: ignore[no-any-return]
@@ -520,9 +690,19 @@ class AsyncAccount(_AccountFields):
         return self._child("Order")  # type: ignore[no-any-return]
 
     @property
+    def orders_by_tax_class(self) -> AsyncCollection[Resource]:
+        """``/Account/{accountID}/Reports/Accounting/OrdersByTaxClass.json`` (query)."""
+        return self._child("ReportsAccountingOrdersByTaxClass")  # type: ignore[no-any-return]
+
+    @property
     def payment_types(self) -> AsyncCollection[PaymentType]:
         """``/Account/{accountID}/PaymentType.json`` (create, delete, query, read, update)."""
         return self._child("PaymentType")  # type: ignore[no-any-return]
+
+    @property
+    def payments_by_day(self) -> AsyncCollection[Resource]:
+        """``/Account/{accountID}/Reports/Accounting/PaymentsByDay.json`` (query)."""
+        return self._child("ReportsAccountingPaymentsByDay")  # type: ignore[no-any-return]
 
     @property
     def price_levels(self) -> AsyncCollection[PriceLevel]:
@@ -630,9 +810,19 @@ class AsyncAccount(_AccountFields):
         return self._child("TaxCategoryClass")  # type: ignore[no-any-return]
 
     @property
+    def tax_class_sales_by_day(self) -> AsyncCollection[Resource]:
+        """``/Account/{accountID}/Reports/Accounting/TaxClassSalesByDay.json`` (query)."""
+        return self._child("ReportsAccountingTaxClassSalesByDay")  # type: ignore[no-any-return]
+
+    @property
     def tax_classes(self) -> AsyncCollection[TaxClass]:
         """``/Account/{accountID}/TaxClass.json`` (create, delete, query, read, update)."""
         return self._child("TaxClass")  # type: ignore[no-any-return]
+
+    @property
+    def taxes_by_day(self) -> AsyncCollection[Resource]:
+        """``/Account/{accountID}/Reports/Accounting/TaxesByDay.json`` (query)."""
+        return self._child("ReportsAccountingTaxesByDay")  # type: ignore[no-any-return]
 
     @property
     def transfer_items(self) -> AsyncCollection[TransferItem]:

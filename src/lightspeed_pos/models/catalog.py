@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast  # noqa: F401
 
-from .._resource import RelationSpec, Resource, many, one, relation
+from .._resource import RelatedList, RelationSpec, Resource, many, one, relation
 from .._types import WireBool, WireDatetime, WireDecimal, WireInt, WireStr
 
 if TYPE_CHECKING:
@@ -108,6 +108,17 @@ class CustomField(Resource):
     archived: WireBool = None
     default: WireStr = None
     timeStamp: WireDatetime = None
+
+    @relation
+    def custom_field_choices(self) -> RelatedList[CustomFieldChoice]:
+        """The CustomFieldChoice records (``.../{id}/CustomFieldChoice.json``),
+        a list that is also their collection: ``.create(...)``, ``.find(id)``..."""
+        return cast(
+            "RelatedList[CustomFieldChoice]",
+            self._load(
+                many("CustomFieldChoice", "customFieldID", "", "CustomFieldChoice", "CustomFieldChoice")
+            ),
+        )
 
 
 class CustomFieldChoice(Resource):
@@ -212,9 +223,10 @@ class Item(Resource):
         return cast("Vendor | None", self._load(one("Vendor", "defaultVendorID")))
 
     @relation
-    def images(self) -> list[Image]:
-        """The Image records (``Images``, or ``?itemID={id}``)."""
-        return cast("list[Image]", self._load(many("Image", "itemID", "Images", "Image")))
+    def images(self) -> RelatedList[Image]:
+        """The Image records (embedded ``Images``, or ``.../{id}/Image.json``),
+        a list that is also their collection: ``.create(...)``, ``.find(id)``..."""
+        return cast("RelatedList[Image]", self._load(many("Image", "itemID", "Images", "Image", "Image")))
 
     @relation
     def item_shops(self) -> list[ItemShop]:
@@ -305,9 +317,12 @@ class ItemMatrix(Resource):
         return cast("list[Item]", self._load(many("Item", "itemMatrixID", "Items", "Item")))
 
     @relation
-    def images(self) -> list[Image]:
-        """The Image records (``Images``, or ``?itemMatrixID={id}``)."""
-        return cast("list[Image]", self._load(many("Image", "itemMatrixID", "Images", "Image")))
+    def images(self) -> RelatedList[Image]:
+        """The Image records (embedded ``Images``, or ``.../{id}/Image.json``),
+        a list that is also their collection: ``.create(...)``, ``.find(id)``..."""
+        return cast(
+            "RelatedList[Image]", self._load(many("Image", "itemMatrixID", "Images", "Image", "Image"))
+        )
 
 
 class Manufacturer(Resource):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal  # noqa: F401
-from typing import TYPE_CHECKING, ClassVar, cast  # noqa: F401
+from typing import TYPE_CHECKING, Any, ClassVar, cast  # noqa: F401
 
-from .._resource import RelationSpec, Resource, many, one, relation  # noqa: F401
+from .._resource import RelatedList, RelationSpec, Resource, many, one, relation  # noqa: F401
 from .._types import WireBool, WireDatetime, WireDecimal, WireInt, WireStr
 
 __all__ = ["CreditAccount", "Customer", "CustomerType"]
@@ -61,6 +61,10 @@ class Customer(Resource):
         return cast(
             "CreditAccount | None", self._load(one("CreditAccount", "creditAccountID", "CreditAccount"))
         )
+
+    def anonymize(self, attributes: dict[str, Any] | None = None, /, **fields: Any) -> Customer:
+        """``DELETE Customer/{id}/Anonymize.json`` (awaitable with AsyncClient)."""
+        return cast("Customer", self._action("anonymize", attributes, fields))
 
 
 class CustomerType(Resource):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal  # noqa: F401
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from .._resource import RelationSpec, Resource, many, one, relation  # noqa: F401
+from .._resource import RelatedList, RelationSpec, Resource, many, one, relation  # noqa: F401
 from .._types import WireBool, WireDatetime, WireDecimal, WireInt, WireStr
 
 if TYPE_CHECKING:
@@ -234,6 +234,15 @@ class Order(Resource):
         """The Shop of ``shopID`` (``None`` when it is 0)."""
         return cast("Shop | None", self._load(one("Shop", "shopID", "Shop")))
 
+    @relation
+    def shipments(self) -> RelatedList[OrderShipment]:
+        """The OrderShipment records (``.../{id}/Shipment.json``),
+        a list that is also their collection: ``.create(...)``, ``.find(id)``..."""
+        return cast(
+            "RelatedList[OrderShipment]",
+            self._load(many("OrderShipment", "orderID", "", "OrderShipment", "Shipment")),
+        )
+
 
 class OrderLine(Resource):
     """``OrderLine``: https://developers.lightspeedhq.com/retail/endpoints/OrderLine/"""
@@ -306,6 +315,19 @@ class OrderShipment(Resource):
     vendorCost: WireDecimal = None
     status: WireStr = None
 
+    @relation
+    def items(self) -> RelatedList[OrderShipmentItem]:
+        """The OrderShipmentItem records (embedded ``OrderShipmentItems``, or ``.../{id}/Item.json``),
+        a list that is also their collection: ``.create(...)``, ``.find(id)``..."""
+        return cast(
+            "RelatedList[OrderShipmentItem]",
+            self._load(
+                many(
+                    "OrderShipmentItem", "orderShipmentID", "OrderShipmentItems", "OrderShipmentItem", "Item"
+                )
+            ),
+        )
+
 
 class OrderShipmentItem(Resource):
     """``Order/{orderID}/Shipment/{orderShipmentID}/Item``: https://developers.lightspeedhq.com/retail/endpoints/OrderShipmentItem/"""
@@ -358,6 +380,35 @@ class Transfer(Resource):
     transferFromID: WireInt = None
     transferToID: WireInt = None
     orderID: WireInt = None
+
+    @relation
+    def transfer_items(self) -> RelatedList[TransferItem]:
+        """The TransferItem records (embedded ``TransferItems``, or ``.../{id}/TransferItems.json``),
+        a list that is also their collection: ``.create(...)``, ``.find(id)``..."""
+        return cast(
+            "RelatedList[TransferItem]",
+            self._load(many("TransferItem", "transferID", "TransferItems", "TransferItem", "TransferItems")),
+        )
+
+    def add_items(self, attributes: dict[str, Any] | None = None, /, **fields: Any) -> Transfer:
+        """``POST InventoryTransfer/{id}/AddItems.json`` (awaitable with AsyncClient)."""
+        return cast("Transfer", self._action("add_items", attributes, fields))
+
+    def delete_items(self, attributes: dict[str, Any] | None = None, /, **fields: Any) -> Transfer:
+        """``POST InventoryTransfer/{id}/DeleteItems.json`` (awaitable with AsyncClient)."""
+        return cast("Transfer", self._action("delete_items", attributes, fields))
+
+    def restore(self, attributes: dict[str, Any] | None = None, /, **fields: Any) -> Transfer:
+        """``POST InventoryTransfer/{id}/Restore.json`` (awaitable with AsyncClient)."""
+        return cast("Transfer", self._action("restore", attributes, fields))
+
+    def send(self, attributes: dict[str, Any] | None = None, /, **fields: Any) -> Transfer:
+        """``POST InventoryTransfer/{id}/Send.json`` (awaitable with AsyncClient)."""
+        return cast("Transfer", self._action("send", attributes, fields))
+
+    def update_items(self, attributes: dict[str, Any] | None = None, /, **fields: Any) -> Transfer:
+        """``POST InventoryTransfer/{id}/UpdateItems.json`` (awaitable with AsyncClient)."""
+        return cast("Transfer", self._action("update_items", attributes, fields))
 
 
 class TransferItem(Resource):

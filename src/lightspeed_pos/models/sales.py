@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal  # noqa: F401
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from .._resource import RelationSpec, Resource, many, one, relation  # noqa: F401
+from .._resource import RelatedList, RelationSpec, Resource, many, one, relation  # noqa: F401
 from .._types import WireBool, WireDatetime, WireDecimal, WireInt, WireStr
 
 if TYPE_CHECKING:
@@ -176,9 +176,13 @@ class Sale(Resource):
     taxTotal: WireDecimal = None
 
     @relation
-    def sale_lines(self) -> list[SaleLine]:
-        """The SaleLine records (``SaleLines``, or ``?saleID={id}``)."""
-        return cast("list[SaleLine]", self._load(many("SaleLine", "saleID", "SaleLines", "SaleLine")))
+    def sale_lines(self) -> RelatedList[SaleLine]:
+        """The SaleLine records (embedded ``SaleLines``, or ``.../{id}/SaleLine.json``),
+        a list that is also their collection: ``.create(...)``, ``.find(id)``..."""
+        return cast(
+            "RelatedList[SaleLine]",
+            self._load(many("SaleLine", "saleID", "SaleLines", "SaleLine", "SaleLine")),
+        )
 
     @relation
     def sale_payments(self) -> list[SalePayment]:
@@ -206,6 +210,14 @@ class Sale(Resource):
     def register(self) -> Register | None:
         """The Register of ``registerID`` (``None`` when it is 0)."""
         return cast("Register | None", self._load(one("Register", "registerID", "Register")))
+
+    def email_receipt(self, attributes: dict[str, Any] | None = None, /, **fields: Any) -> dict[str, Any]:
+        """``POST Sale/{id}/EmailReceipt.json`` (awaitable with AsyncClient)."""
+        return cast("dict[str, Any]", self._action("email_receipt", attributes, fields))
+
+    def refund(self, attributes: dict[str, Any] | None = None, /, **fields: Any) -> Sale:
+        """``POST Sale/{id}/refund.json`` (awaitable with AsyncClient)."""
+        return cast("Sale", self._action("refund", attributes, fields))
 
 
 class SaleLine(Resource):
@@ -296,6 +308,23 @@ class SalePayment(Resource):
     def sale(self) -> Sale | None:
         """The Sale of ``saleID`` (``None`` when it is 0)."""
         return cast("Sale | None", self._load(one("Sale", "saleID")))
+
+    @relation
+    def sale_payment_signatures(self) -> RelatedList[SalePaymentSignature]:
+        """The SalePaymentSignature records (``.../{id}/SalePaymentSignature.json``),
+        a list that is also their collection: ``.create(...)``, ``.find(id)``..."""
+        return cast(
+            "RelatedList[SalePaymentSignature]",
+            self._load(
+                many(
+                    "SalePaymentSignature",
+                    "salePaymentID",
+                    "",
+                    "SalePaymentSignature",
+                    "SalePaymentSignature",
+                )
+            ),
+        )
 
 
 class SalePaymentSignature(Resource):

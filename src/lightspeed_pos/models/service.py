@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal  # noqa: F401
-from typing import TYPE_CHECKING, ClassVar, cast  # noqa: F401
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from .._resource import RelationSpec, Resource, many, one, relation  # noqa: F401
+from .._resource import RelatedList, RelationSpec, Resource, many, one, relation  # noqa: F401
 from .._types import WireBool, WireDatetime, WireDecimal, WireInt, WireStr
+
+if TYPE_CHECKING:
+    from .sales import Sale
 
 __all__ = ["Workorder", "WorkorderImage", "WorkorderItem", "WorkorderLine", "WorkorderStatus"]
 
@@ -38,6 +41,45 @@ class Workorder(Resource):
     saleLineID: WireInt = None
     workorderStatusID: WireInt = None
     timeStamp: WireDatetime = None
+
+    @relation
+    def workorder_images(self) -> RelatedList[WorkorderImage]:
+        """The WorkorderImage records (``.../{id}/WorkorderImage.json``),
+        a list that is also their collection: ``.create(...)``, ``.find(id)``..."""
+        return cast(
+            "RelatedList[WorkorderImage]",
+            self._load(many("WorkorderImage", "workorderID", "", "WorkorderImage", "WorkorderImage")),
+        )
+
+    @relation
+    def workorder_items(self) -> RelatedList[WorkorderItem]:
+        """The WorkorderItem records (embedded ``WorkorderItems``, or ``.../{id}/WorkorderItem.json``),
+        a list that is also their collection: ``.create(...)``, ``.find(id)``..."""
+        return cast(
+            "RelatedList[WorkorderItem]",
+            self._load(
+                many("WorkorderItem", "workorderID", "WorkorderItems", "WorkorderItem", "WorkorderItem")
+            ),
+        )
+
+    @relation
+    def workorder_lines(self) -> RelatedList[WorkorderLine]:
+        """The WorkorderLine records (embedded ``WorkorderLines``, or ``.../{id}/WorkorderLine.json``),
+        a list that is also their collection: ``.create(...)``, ``.find(id)``..."""
+        return cast(
+            "RelatedList[WorkorderLine]",
+            self._load(
+                many("WorkorderLine", "workorderID", "WorkorderLines", "WorkorderLine", "WorkorderLine")
+            ),
+        )
+
+    def checkout(self, attributes: dict[str, Any] | None = None, /, **fields: Any) -> Sale:
+        """``POST Workorder/{id}/Checkout.json`` (awaitable with AsyncClient)."""
+        return cast("Sale", self._action("checkout", attributes, fields))
+
+    def clone(self, attributes: dict[str, Any] | None = None, /, **fields: Any) -> Workorder:
+        """``POST Workorder/{id}/Clone.json`` (awaitable with AsyncClient)."""
+        return cast("Workorder", self._action("clone", attributes, fields))
 
 
 class WorkorderImage(Resource):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal  # noqa: F401
-from typing import TYPE_CHECKING, ClassVar, cast  # noqa: F401
+from typing import TYPE_CHECKING, Any, ClassVar, cast  # noqa: F401
 
-from .._resource import RelationSpec, Resource, many, one, relation  # noqa: F401
+from .._resource import RelatedList, RelationSpec, Resource, many, one, relation  # noqa: F401
 from .._types import WireBool, WireDatetime, WireDecimal, WireInt, WireStr
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "Employee",
     "EmployeeHours",
     "Industry",
+    "Locale",
     "Option",
     "Register",
     "RegisterCount",
@@ -84,6 +85,27 @@ class Industry(Resource):
     enabled: WireBool = None
 
 
+class Locale(Resource):
+    """``Locale``: https://developers.lightspeedhq.com/retail/endpoints/Locale/"""
+
+    __entity__: ClassVar[str] = "Locale"
+    __id_field__: ClassVar[str] = "name"
+
+    name: WireStr = None
+    country: WireStr = None
+    states: WireStr = None
+    currencySymbol: WireStr = None
+    currencyCode: WireStr = None
+    currencyPrecision: WireDecimal = None
+    cashRoundingPrecision: WireDecimal = None
+    includeTaxOnLabels: WireBool = None
+    languageTag: WireStr = None
+    dateFormat: WireStr = None
+    datetimeFormat: WireStr = None
+    taxName1: WireStr = None
+    taxName2: WireStr = None
+
+
 class Option(Resource):
     """``Option``: https://developers.lightspeedhq.com/retail/endpoints/Option/"""
 
@@ -112,6 +134,20 @@ class Register(Resource):
     def shop(self) -> Shop | None:
         """The Shop of ``shopID`` (``None`` when it is 0)."""
         return cast("Shop | None", self._load(one("Shop", "shopID")))
+
+    def calculated(
+        self, attributes: dict[str, Any] | None = None, /, **fields: Any
+    ) -> list[RegisterCountAmount]:
+        """``GET Register/{id}/calculated.json`` (awaitable with AsyncClient)."""
+        return cast("list[RegisterCountAmount]", self._action("calculated", attributes, fields))
+
+    def close_register(self, attributes: dict[str, Any] | None = None, /, **fields: Any) -> RegisterCount:
+        """``POST Register/{id}/close.json`` (awaitable with AsyncClient)."""
+        return cast("RegisterCount", self._action("close_register", attributes, fields))
+
+    def open_register(self, attributes: dict[str, Any] | None = None, /, **fields: Any) -> RegisterWithdraw:
+        """``POST Register/{id}/open.json`` (awaitable with AsyncClient)."""
+        return cast("RegisterWithdraw", self._action("open_register", attributes, fields))
 
 
 class RegisterCount(Resource):

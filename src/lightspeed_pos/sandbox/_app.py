@@ -154,7 +154,7 @@ class SandboxApp:
                 response.delay = faults.slow_seconds
             elif kind == "lost_write":
                 response.drop_connection = True
-        response.headers.extend(decision.headers(auth.account_id, auth.client_id))
+        response.headers.extend(decision.headers(auth.account_id, auth.api_client_number))
         return response
 
     def _storm_left(self) -> float:

@@ -133,6 +133,8 @@ class Engine:
         v3, rest = bool(match.group(1)), match.group(2)
         if rest == "Session":
             return self._session(auth, request.method)
+        if rest == "Locale":
+            return self._locale(request.method)
         if rest == "Account":
             return self._account_list(auth, v3, request.method)
         account = re.fullmatch(r"Account/([^/]+)(?:/(.+))?", rest)
@@ -238,6 +240,42 @@ class Engine:
             },
         )
 
+    def _locale(self, method: str) -> ApiResponse:
+        """``Locale.json``: the account's locale (United States English; REFERENCE 7.4)."""
+        if method != "GET":
+            raise ApiError(405, f"Method {method} is not allowed on Locale.")
+        locale = {
+            "name": "en_US",
+            "country": "United States",
+            "states": "",
+            "currencySymbol": "$",
+            "currencyCode": "USD",
+            "currencyPrecision": "2",
+            "cashRoundingPrecision": "0.01",
+            "includeTaxOnLabels": "false",
+            "languageTag": "en",
+            "dateFormat": "m/d/Y",
+            "datetimeFormat": "m/d/Y h:i a",
+            "CurrencyDenominations": {
+                "CurrencyDenomination": [
+                    {"name": name, "value": value, "significant": "true"}
+                    for name, value in (
+                        ("Penny", "0.01"),
+                        ("Nickel", "0.05"),
+                        ("Dime", "0.1"),
+                        ("Quarter", "0.25"),
+                        ("One", "1"),
+                        ("Five", "5"),
+                        ("Ten", "10"),
+                        ("Twenty", "20"),
+                    )
+                ]
+            },
+            "taxName1": "Tax",
+            "taxName2": "",
+        }
+        return ApiResponse.json_body(200, {"@attributes": {"count": "1"}, "Locale": locale})
+
     def _session(self, auth: AuthContext, method: str) -> ApiResponse:
         """``Session.json`` (REFERENCE §8.7), for the token's employee and account."""
         if method != "GET":
@@ -257,7 +295,7 @@ class Engine:
                 "employeeID": str(auth.employee_id),
                 "systemCustomerID": str(auth.account_id),
                 "systemUserID": str(auth.employee_id),
-                "systemAPIClientID": auth.client_id,
+                "systemAPIClientID": auth.api_client_number,
                 "systemAPIKeyID": "0",
                 "ecomUrl": "",
                 "shopCount": str(len(store.table("Shop")) if store else 0),

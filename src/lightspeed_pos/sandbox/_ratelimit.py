@@ -83,6 +83,10 @@ class _BucketState:
     window_count: int = 0
 
 
+UNLIMITED_BURST = 1_000_000
+"""The burst ceiling reported when limiting is off, so that clients do not pace themselves."""
+
+
 class RateLimiter:
     """Leaky buckets and burst windows, one pair per (account, client); thread-safe."""
 
@@ -150,7 +154,7 @@ class RateLimiter:
             level=level,
             size=self.size,
             burst_count=burst,
-            burst_max=self.burst_limit,
+            burst_max=self.burst_limit if self.enabled else UNLIMITED_BURST,
             drip_rate=self.drip_rate * self.time_scale,
             cost=cost,
             retry_after=None if wait is None else _format_retry_after(wait, self.time_scale),

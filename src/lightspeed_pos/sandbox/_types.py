@@ -8,6 +8,7 @@ module from each other.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -22,6 +23,14 @@ class AuthContext:
     client_id: str
     employee_id: int = 1
     scope: str = "employee:all"
+
+    @property
+    def api_client_number(self) -> str:
+        """The client's numeric id, as ``X-LS-Oauth-Client-Id`` and ``Session.systemAPIClientID``
+        show it (``51661``): the OAuth ``client_id`` itself when numeric, else a stable number."""
+        if self.client_id.isdigit():
+            return self.client_id
+        return str(int(hashlib.sha256(self.client_id.encode()).hexdigest()[:6], 16) % 90000 + 10000)
 
 
 @dataclass(frozen=True)
