@@ -320,23 +320,18 @@ def _clean_sortable(sortable: list[str]) -> list[str]:
     return [s for s in sortable if re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", s)]
 
 
+def _action(resource: str, segment: str, method: str, name: str, returns: str, src: str) -> dict[str, str]:
+    keys = ("resource", "segment", "method", "name", "returns", "source")
+    return dict(zip(keys, (resource, segment, method, name, returns, src), strict=True))
+
+
 def build() -> dict[str, Any]:
     source = json.loads(SOURCE.read_text())
     rows: list[dict[str, Any]] = []
     actions: list[dict[str, Any]] = []
     for page, entry in sorted(source.items()):
         if page in ACTIONS:
-            parent, segment, method, name, returns = ACTIONS[page]
-            actions.append(
-                {
-                    "resource": parent,
-                    "segment": segment,
-                    "method": method,
-                    "name": name,
-                    "returns": returns,
-                    "source": entry["src"],
-                }
-            )
+            actions.append(_action(*ACTIONS[page], entry["src"]))
             continue
         if page.startswith(("displaytemplate-", "reports-")):
             kind = "display_template" if page.startswith("display") else "report"
@@ -393,17 +388,8 @@ def build() -> dict[str, Any]:
     for row in rows:
         if not row["id_field"] and row["kind"] == "resource" and row["name"] not in ("TagGroup",):
             raise SystemExit(f"no id field for {row['name']}")
-    for parent, segment, method, name, returns, page in PAGE_ACTIONS:
-        actions.append(
-            {
-                "resource": parent,
-                "segment": segment,
-                "method": method,
-                "name": name,
-                "returns": returns,
-                "source": source[page]["src"],
-            }
-        )
+    for resource, segment, method, name, returns, page in PAGE_ACTIONS:
+        actions.append(_action(resource, segment, method, name, returns, source[page]["src"]))
     actions.sort(key=lambda a: (a["resource"], a["name"]))
     rows.extend(LEGACY_ROWS)
     return {"generated_from": "shared/api/endpoints.json", "resources": rows, "actions": actions}
