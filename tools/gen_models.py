@@ -99,7 +99,7 @@ TYPES = {
 }
 
 # entity -> [(attribute, kind, target, key, container, inner, doc)]
-ONE, MANY, PRICES = "one", "many", "prices"
+ONE, MANY, PRICES, EMBEDDED = "one", "many", "prices", "embedded"
 RELATIONS: dict[str, list[tuple[str, str, str, str, str, str]]] = {
     "Item": [
         ("item_matrix", ONE, "ItemMatrix", "itemMatrixID", "ItemMatrix", ""),
@@ -110,6 +110,7 @@ RELATIONS: dict[str, list[tuple[str, str, str, str, str, str]]] = {
         ("images", MANY, "Image", "itemID", "Images", "Image"),
         ("item_shops", MANY, "ItemShop", "itemID", "ItemShops", "ItemShop"),
         ("prices", PRICES, "Item", "", "Prices", "ItemPrice"),
+        ("note", EMBEDDED, "Note", "", "Note", ""),
     ],
     "ItemMatrix": [
         ("item_attribute_set", ONE, "ItemAttributeSet", "itemAttributeSetID", "ItemAttributeSet", ""),
@@ -154,13 +155,25 @@ RELATIONS: dict[str, list[tuple[str, str, str, str, str, str]]] = {
     ],
     "OrderLine": [("order", ONE, "Order", "orderID", "", ""), ("item", ONE, "Item", "itemID", "Item", "")],
     "Customer": [
+        ("contact", EMBEDDED, "Contact", "", "Contact", ""),
+        ("note", EMBEDDED, "Note", "", "Note", ""),
         ("customer_type", ONE, "CustomerType", "customerTypeID", "CustomerType", ""),
         ("credit_account", ONE, "CreditAccount", "creditAccountID", "CreditAccount", ""),
     ],
-    "Shop": [("registers", MANY, "Register", "shopID", "Registers", "Register")],
+    "Shop": [
+        ("registers", MANY, "Register", "shopID", "Registers", "Register"),
+        ("contact", EMBEDDED, "Contact", "", "Contact", ""),
+    ],
+    "Vendor": [("contact", EMBEDDED, "Contact", "", "Contact", "")],
+    "CreditAccount": [("contact", EMBEDDED, "Contact", "", "Contact", "")],
+    "ShipTo": [("contact", EMBEDDED, "Contact", "", "Contact", "")],
     "Register": [("shop", ONE, "Shop", "shopID", "", "")],
-    "Employee": [],
+    "Employee": [("contact", EMBEDDED, "Contact", "", "Contact", "")],
 }
+
+EMBEDDED_MODELS = {"Contact", "Note"}
+EMBEDDED_NAMES = ["Contact", "ContactAddress", "ContactEmail", "ContactPhone", "ContactWebsite", "Note"]
+"""Hand-written in models/embedded.py."""
 
 # Relations of RELATIONS that are also nested endpoints: (entity, attribute) -> path segment.
 NESTED_SEGMENTS = {
@@ -202,6 +215,8 @@ def primary_rows(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 
 def domain_of(entity: str) -> str:
+    if entity in EMBEDDED_MODELS:
+        return "embedded"
     for domain, entities in DOMAINS.items():
         if entity in entities:
             return domain
@@ -266,6 +281,14 @@ def class_source(
             lines.append(f'        """The {target} of ``{key}`` (``None`` when it is 0)."""')
             args = f'"{target}", "{key}"' + (f', "{container}"' if container else "")
             lines.append(f'        return cast("{target} | None", self._load(one({args})))')
+        elif kind == EMBEDDED:
+            refs.add(target)
+            lines.append(f"    def {attr}(self) -> {target} | None:")
+            lines.append(
+                f'        """The embedded ``{container}`` (fetched with ``load_relations`` when not read)."""'
+            )
+            spec = f'RelationSpec("embedded", "{target}", "", "{container}")'
+            lines.append(f'        return cast("{target} | None", self._load({spec}))')
         elif kind == MANY and segment:
             refs.add(target)
             lines.append(f"    def {attr}(self) -> RelatedList[{target}]:")
@@ -463,15 +486,18 @@ def main() -> int:
     for domain in sorted(by_domain):
         names = ", ".join(sorted(e for d, e in all_names if d == domain))
         init.append(f"from .{domain} import {names}")
+    init.append(
+        "from .embedded import Contact, ContactAddress, ContactEmail, ContactPhone, ContactWebsite, Note"
+    )
     every = sorted(["Account"] + [e for _, e in all_names])
     init += [
         "",
         "MODELS: dict[str, type[Resource]] = {",
-        *[f"    {name}.__entity__: {name}," for name in every],
+        *[f"    {name}.__entity__: {name}," for name in sorted([*every, *EMBEDDED_NAMES])],
         "}",
         '"""Entity name -> model class."""',
         "",
-        f"__all__ = {['MODELS', 'AsyncAccount', *every]!r}",
+        f"__all__ = {sorted(['MODELS', 'AsyncAccount', *every, *EMBEDDED_NAMES])!r}",
     ]
     outputs["__init__.py"] = "\n".join(init) + "\n"
     check = "--check" in sys.argv

@@ -346,6 +346,10 @@ class CollectionBase(Generic[R]):
         value = self.embedded(resource, spec)
         if value is not ...:
             return value
+        if spec.kind == "embedded":
+            query = Query(load_relations=[spec.container])
+            again = yield from self.find_op(resource.id, query)
+            return self.embedded(again, spec) if spec.container in again.attributes else None
         if spec.kind == "one":
             target = self.related(spec.target)
             return (yield from target.find_op(to_int(resource.attributes.get(spec.key)) or 0, None))
@@ -378,6 +382,11 @@ class CollectionBase(Generic[R]):
                 str(p.get("useType", p.get("useTypeID", ""))).lower(): _decimal(p.get("amount"))
                 for p in prices
             }
+        if spec.kind == "embedded":
+            raw = attributes.get(spec.container)
+            if isinstance(raw, dict):
+                return model_for(spec.target).from_wire(raw)
+            return None if raw == "" or not resource.id else ...
         if spec.kind == "one":
             raw = attributes.get(spec.container) if spec.container else None
             if isinstance(raw, dict) and raw:

@@ -29,7 +29,7 @@ T = TypeVar("T")
 class RelationSpec:
     """How to reach a related record: by a foreign key, a filter, or embedded data."""
 
-    kind: Literal["one", "many", "prices"]
+    kind: Literal["one", "many", "prices", "embedded"]
     target: str
     """The related entity (``ItemMatrix``)."""
     key: str = ""
@@ -181,15 +181,15 @@ class Resource(BaseModel):
         return json.dumps(self._attributes, separators=(",", ":"), ensure_ascii=False, default=str)
 
     def __repr__(self) -> str:
-        label = ""
-        for name in ("name", "description", "firstName", "title"):
+        parts = (
+            [f"{self.__id_field__}={self._attributes.get(self.__id_field__)!r}"] if self.__id_field__ else []
+        )
+        for name in ("name", "description", "firstName", "title", "number", "address", "url", "city", "note"):
             value = self._attributes.get(name)
             if isinstance(value, str) and value:
-                label = f" {name}={value[:40]!r}"
+                parts.append(f"{name}={value[:40]!r}")
                 break
-        return (
-            f"<{type(self).__name__} {self.__id_field__}={self._attributes.get(self.__id_field__)!r}{label}>"
-        )
+        return f"<{type(self).__name__} {' '.join(parts)}>"
 
     __str__ = __repr__
 

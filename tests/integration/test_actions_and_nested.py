@@ -118,3 +118,16 @@ def test_nested_shipments_and_their_items(account: ls.Account) -> None:
     assert with_shipments
     shipment = with_shipments[0].shipments[0]
     assert isinstance(shipment.items, list)
+
+
+def test_embedded_contacts_and_notes_are_typed(account: ls.Account) -> None:
+    customer = account.customers.first()
+    assert customer is not None
+    contact = customer.contact  # fetched once with load_relations=["Contact"]
+    assert isinstance(contact, ls.models.Contact)
+    assert contact.email and "@" in contact.email
+    assert all(isinstance(p, ls.models.ContactPhone) and p.number for p in contact.phones)
+    assert customer.contact is contact
+    loaded = account.customers.first({"load_relations": ["Contact"]})
+    assert loaded is not None and loaded.contact is not None  # embedded: no request
+    assert repr(contact.phones[0]).startswith("<ContactPhone number=")

@@ -22,6 +22,7 @@ from .catalog import (
     TagGroup,
 )
 from .customers import CreditAccount, Customer, CustomerType
+from .embedded import Contact, ContactAddress, ContactEmail, ContactPhone, ContactWebsite, Note
 from .inventory import (
     Inventory,
     InventoryCount,
@@ -77,6 +78,11 @@ MODELS: dict[str, type[Resource]] = {
     CCCharge.__entity__: CCCharge,
     CatalogVendorItem.__entity__: CatalogVendorItem,
     Category.__entity__: Category,
+    Contact.__entity__: Contact,
+    ContactAddress.__entity__: ContactAddress,
+    ContactEmail.__entity__: ContactEmail,
+    ContactPhone.__entity__: ContactPhone,
+    ContactWebsite.__entity__: ContactWebsite,
     CreditAccount.__entity__: CreditAccount,
     CurrencyRate.__entity__: CurrencyRate,
     CustomField.__entity__: CustomField,
@@ -101,6 +107,7 @@ MODELS: dict[str, type[Resource]] = {
     ItemShop.__entity__: ItemShop,
     Locale.__entity__: Locale,
     Manufacturer.__entity__: Manufacturer,
+    Note.__entity__: Note,
     Option.__entity__: Option,
     Order.__entity__: Order,
     OrderLine.__entity__: OrderLine,
@@ -149,6 +156,11 @@ __all__ = [
     "CCCharge",
     "CatalogVendorItem",
     "Category",
+    "Contact",
+    "ContactAddress",
+    "ContactEmail",
+    "ContactPhone",
+    "ContactWebsite",
     "CreditAccount",
     "CurrencyRate",
     "CustomField",
@@ -173,6 +185,7 @@ __all__ = [
     "ItemShop",
     "Locale",
     "Manufacturer",
+    "Note",
     "Option",
     "Order",
     "OrderLine",

@@ -9,6 +9,7 @@ from .._resource import RelatedList, RelationSpec, Resource, many, one, relation
 from .._types import WireBool, WireDatetime, WireDecimal, WireInt, WireStr
 
 if TYPE_CHECKING:
+    from .embedded import Note
     from .inventory import ItemShop, Vendor
     from .store import TaxClass
 
@@ -237,6 +238,11 @@ class Item(Resource):
     def prices(self) -> dict[str, Decimal]:
         """Price by use type (``prices["default"]``, ``prices["msrp"]``) from ``Prices``."""
         return cast("dict[str, Decimal]", self._load(RelationSpec("prices", "Item")))
+
+    @relation
+    def note(self) -> Note | None:
+        """The embedded ``Note`` (fetched with ``load_relations`` when not read)."""
+        return cast("Note | None", self._load(RelationSpec("embedded", "Note", "", "Note")))
 
 
 class ItemAttributeSet(Resource):

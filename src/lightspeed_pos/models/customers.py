@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal  # noqa: F401
-from typing import TYPE_CHECKING, Any, ClassVar, cast  # noqa: F401
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from .._resource import RelatedList, RelationSpec, Resource, many, one, relation  # noqa: F401
 from .._types import WireBool, WireDatetime, WireDecimal, WireInt, WireStr
+
+if TYPE_CHECKING:
+    from .embedded import Contact, Note
 
 __all__ = ["CreditAccount", "Customer", "CustomerType"]
 
@@ -26,6 +29,11 @@ class CreditAccount(Resource):
     customerID: WireInt = None
     timeStamp: WireDatetime = None
     balance: WireDecimal = None
+
+    @relation
+    def contact(self) -> Contact | None:
+        """The embedded ``Contact`` (fetched with ``load_relations`` when not read)."""
+        return cast("Contact | None", self._load(RelationSpec("embedded", "Contact", "", "Contact")))
 
 
 class Customer(Resource):
@@ -49,6 +57,16 @@ class Customer(Resource):
     customerTypeID: WireInt = None
     discountID: WireInt = None
     taxCategoryID: WireInt = None
+
+    @relation
+    def contact(self) -> Contact | None:
+        """The embedded ``Contact`` (fetched with ``load_relations`` when not read)."""
+        return cast("Contact | None", self._load(RelationSpec("embedded", "Contact", "", "Contact")))
+
+    @relation
+    def note(self) -> Note | None:
+        """The embedded ``Note`` (fetched with ``load_relations`` when not read)."""
+        return cast("Note | None", self._load(RelationSpec("embedded", "Note", "", "Note")))
 
     @relation
     def customer_type(self) -> CustomerType | None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from decimal import Decimal  # noqa: F401
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from .._resource import RelatedList, RelationSpec, Resource, many, one, relation  # noqa: F401
+from .._resource import RelatedList, RelationSpec, Resource, many, one, relation
 from .._types import WireBool, WireDatetime, WireDecimal, WireInt, WireStr
 
 if TYPE_CHECKING:
     from .catalog import Item
+    from .embedded import Contact
     from .store import Shop
 
 __all__ = [
@@ -447,6 +448,11 @@ class Vendor(Resource):
     shareSellThrough: WireBool = None
     timeStamp: WireDatetime = None
     b2bSellerUID: WireStr = None
+
+    @relation
+    def contact(self) -> Contact | None:
+        """The embedded ``Contact`` (fetched with ``load_relations`` when not read)."""
+        return cast("Contact | None", self._load(RelationSpec("embedded", "Contact", "", "Contact")))
 
 
 class VendorReturn(Resource):

@@ -5,12 +5,13 @@ from __future__ import annotations
 from decimal import Decimal  # noqa: F401
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from .._resource import RelatedList, RelationSpec, Resource, many, one, relation  # noqa: F401
+from .._resource import RelatedList, RelationSpec, Resource, many, one, relation
 from .._types import WireBool, WireDatetime, WireDecimal, WireInt, WireStr
 
 if TYPE_CHECKING:
     from .catalog import Item
     from .customers import Customer
+    from .embedded import Contact
     from .inventory import OrderLine
     from .store import Employee, Register, Shop
 
@@ -366,6 +367,11 @@ class ShipTo(Resource):
     lastName: WireStr = None
     customerID: WireInt = None
     saleID: WireInt = None
+
+    @relation
+    def contact(self) -> Contact | None:
+        """The embedded ``Contact`` (fetched with ``load_relations`` when not read)."""
+        return cast("Contact | None", self._load(RelationSpec("embedded", "Contact", "", "Contact")))
 
 
 class SpecialOrder(Resource):

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal  # noqa: F401
-from typing import TYPE_CHECKING, Any, ClassVar, cast  # noqa: F401
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from .._resource import RelatedList, RelationSpec, Resource, many, one, relation  # noqa: F401
 from .._types import WireBool, WireDatetime, WireDecimal, WireInt, WireStr
+
+if TYPE_CHECKING:
+    from .embedded import Contact
 
 __all__ = [
     "CurrencyRate",
@@ -59,6 +62,11 @@ class Employee(Resource):
     lastSaleID: WireInt = None
     lastRegisterID: WireInt = None
     timeStamp: WireDatetime = None
+
+    @relation
+    def contact(self) -> Contact | None:
+        """The embedded ``Contact`` (fetched with ``load_relations`` when not read)."""
+        return cast("Contact | None", self._load(RelationSpec("embedded", "Contact", "", "Contact")))
 
 
 class EmployeeHours(Resource):
@@ -234,6 +242,11 @@ class Shop(Resource):
     def registers(self) -> list[Register]:
         """The Register records (``Registers``, or ``?shopID={id}``)."""
         return cast("list[Register]", self._load(many("Register", "shopID", "Registers", "Register")))
+
+    @relation
+    def contact(self) -> Contact | None:
+        """The embedded ``Contact`` (fetched with ``load_relations`` when not read)."""
+        return cast("Contact | None", self._load(RelationSpec("embedded", "Contact", "", "Contact")))
 
 
 class TaxCategory(Resource):
