@@ -1,0 +1,95 @@
+"""The top-level typer application: the global options, ``config``, and every command group."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from . import _export_cmd, _login, _rate, _records
+from ._config import resolve_settings
+from ._context import CliState, enable_debug, guarded, state_of
+from ._sandbox import build_sandbox_app
+
+__all__ = ["build_app"]
+
+
+def build_app() -> typer.Typer:
+    """The top-level typer application with every command attached."""
+
+    app = typer.Typer(
+        name="lightspeed",
+        help="Lightspeed Retail (R-Series) from the command line.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+    )
+
+    @app.callback()
+    @guarded
+    def main_options(
+        ctx: typer.Context,
+        sandbox: Annotated[
+            bool,
+            typer.Option(
+                "--sandbox", help="Use an in-process sandbox (no account needed; tokens in memory)."
+            ),
+        ] = False,
+        debug: Annotated[
+            bool, typer.Option("--debug", help="Log the requests to stderr (tokens redacted).")
+        ] = False,
+        config: Annotated[
+            str | None, typer.Option("--config", help="TOML config file (or LIGHTSPEED_CONFIG).")
+        ] = None,
+        client_id: Annotated[str | None, typer.Option("--client-id", help="OAuth client id.")] = None,
+        client_secret: Annotated[
+            str | None, typer.Option("--client-secret", help="OAuth client secret.")
+        ] = None,
+        account_id: Annotated[int | None, typer.Option("--account-id", help="Account to use.")] = None,
+        base_url: Annotated[str | None, typer.Option("--base-url", help="API base URL.")] = None,
+        auth_url: Annotated[
+            str | None, typer.Option("--auth-url", help="OAuth base URL (.../auth/oauth).")
+        ] = None,
+        token_file: Annotated[
+            str | None, typer.Option("--token-file", help="Where the tokens are kept.")
+        ] = None,
+        scope: Annotated[
+            str | None, typer.Option("--scope", help="OAuth scopes to ask for at login.")
+        ] = None,
+        redirect_uri: Annotated[
+            str | None, typer.Option("--redirect-uri", help="OAuth redirect URI.")
+        ] = None,
+    ) -> None:
+        """Lightspeed Retail (R-Series) from the command line. Settings: flags, then LIGHTSPEED_*
+        variables, then config.toml in the user config directory."""
+        if debug:
+            ctx.call_on_close(enable_debug())
+        flags = {
+            "client_id": client_id,
+            "client_secret": client_secret,
+            "account_id": account_id,
+            "base_url": base_url,
+            "auth_url": auth_url,
+            "token_file": token_file,
+            "scope": scope,
+            "redirect_uri": redirect_uri,
+        }
+        state = CliState(resolve_settings(flags, config_path=config), sandbox_mode=sandbox, debug=debug)
+        ctx.obj = state
+        ctx.call_on_close(state.close)
+
+    @app.command("config")
+    @guarded
+    def show_config(ctx: typer.Context) -> None:
+        """The settings in force and where each comes from (secrets hidden)."""
+        settings = state_of(ctx).settings
+        typer.echo(f"config file: {settings.config_path}")
+        for name, value, source in settings.describe():
+            typer.echo(f"{name:14} {value or '-':50} {source}")
+
+    _login.register(app)
+    _records.register(app)
+    _export_cmd.register(app)
+    _rate.register(app)
+    app.add_typer(build_sandbox_app(), name="sandbox")
+    return app

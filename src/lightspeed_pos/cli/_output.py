@@ -1,0 +1,120 @@
+"""Records as text: a rich table, JSON, NDJSON or CSV; written once for ``list``, ``get`` and ``export``.
+
+Records are printed as the API sent them (``record.to_dict()``: wire strings, nested objects
+kept). In a table or a CSV file a nested object is one cell of compact JSON.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Literal
+
+from lightspeed_pos._catalog import ResourceSpec
+
+__all__ = [
+    "FORMATS",
+    "OutputFormat",
+    "cell",
+    "choose_columns",
+    "csv_header",
+    "csv_rows",
+    "json_record",
+    "render_table",
+]
+
+OutputFormat = Literal["table", "json", "ndjson", "csv"]
+FORMATS: tuple[str, ...] = ("table", "json", "ndjson", "csv")
+TABLE_COLUMNS = 8
+"""Columns a table shows by default (``--fields`` picks others)."""
+
+
+def cell(value: Any) -> str:
+    """One value as a table or CSV cell: strings as they are, objects as compact JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def json_record(record: Mapping[str, Any]) -> str:
+    """One record as one line of JSON."""
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def choose_columns(
+    spec: ResourceSpec,
+    records: Sequence[Mapping[str, Any]],
+    *,
+    fields: Sequence[str] = (),
+    limit: int | None = None,
+) -> list[str]:
+    """The columns to show: ``fields`` if given; else the endpoint's scalar fields (catalogue
+    order, id first) that any record has, then the other keys the records carry."""
+    if fields:
+        return list(fields)
+    present: dict[str, None] = {}
+    for record in records:
+        present.update(dict.fromkeys(record))
+    scalar = [name for name, kind in spec.fields if kind != "object"]
+    ordered = [spec.id_field, *(name for name in scalar if name != spec.id_field)]
+    columns = [name for name in ordered if name in present]
+    if limit is not None:
+        kinds = dict(spec.fields)
+        filled = [c for c in columns if any(str(r.get(c, "")) not in ("", "0") for r in records)]
+        ranked = sorted(filled, key=lambda name: _rank(name, kinds.get(name), spec.id_field))
+        return ranked[:limit] if spec.id_field in ranked or not columns else [spec.id_field, *ranked][:limit]
+    return columns + [name for name in present if name not in columns]
+
+
+_KIND_RANK = {"string": 1, "decimal": 2, "datetime": 3, "integer": 4, "boolean": 5}
+
+
+def _rank(name: str, kind: str | None, id_field: str) -> int:
+    """Table order: the id, then text, amounts, times, numbers, other ids, flags."""
+    if name == id_field:
+        return 0
+    if name.endswith(("ID", "Sku")):
+        return 6
+    return _KIND_RANK.get(kind or "", 7)
+
+
+def csv_header(columns: Sequence[str]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(columns)
+    return buffer.getvalue()
+
+
+def csv_rows(records: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for record in records:
+        writer.writerow([cell(record.get(column)) for column in columns])
+    return buffer.getvalue()
+
+
+def render_table(title: str | None, records: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> Any:
+    """A ``rich.table.Table`` of the records (one row each)."""
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for record in records:
+        table.add_row(*(cell(record.get(column)) for column in columns))
+    return table
+
+
+def render_record(title: str | None, record: Mapping[str, Any]) -> Any:
+    """A two-column ``rich.table.Table`` (field, value) of one record."""
+    from rich.table import Table
+
+    table = Table(title=title, header_style="bold")
+    table.add_column("field")
+    table.add_column("value", overflow="fold")
+    for name, value in record.items():
+        table.add_row(name, cell(value))
+    return table
