@@ -223,6 +223,26 @@ def domain_of(entity: str) -> str:
     return "other"
 
 
+def foreign_relations(rows: list[dict[str, Any]]) -> dict[str, list[tuple[str, ...]]]:
+    """To-one relations for every embedded object that has a foreign key and a model
+    (``Sale.TaxCategory`` + ``taxCategoryID`` -> ``sale.tax_category``)."""
+    modelled = {row["entity"] for row in rows if row["kind"] == "resource"}
+    out: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for row in rows:
+        if row["kind"] != "resource":
+            continue
+        names = {name for name, _ in row["fields"]}
+        for name, kind in row["fields"]:
+            key = name[0].lower() + name[1:] + "ID"
+            if kind != "object" or name not in modelled or key not in names:
+                continue
+            relation = (snake(name), ONE, name, key, name, "")
+            taken = RELATIONS.get(row["entity"], []) + out[row["entity"]]
+            if all(r[0] != relation[0] for r in taken):
+                out[row["entity"]].append(relation)
+    return out
+
+
 def nested_relations(rows: list[dict[str, Any]]) -> dict[str, list[tuple[str, ...]]]:
     """To-many relations for the nested endpoints (``Sale/{saleID}/SaleLine`` -> ``sale.sale_lines``)."""
     by_path = {row["path"]: row for row in rows}
@@ -433,6 +453,8 @@ def main() -> int:
     fields = entity_fields(rows)
     primary = primary_rows(rows)
     nested = nested_relations(rows)
+    for entity, extra in foreign_relations(rows).items():
+        nested[entity] = extra + [r for r in nested[entity] if all(r[0] != e[0] for e in extra)]
     by_domain: dict[str, list[str]] = defaultdict(list)
     for entity in sorted(primary):
         if entity == "Account" or (

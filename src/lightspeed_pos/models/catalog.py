@@ -244,6 +244,11 @@ class Item(Resource):
         """The embedded ``Note`` (fetched with ``load_relations`` when not read)."""
         return cast("Note | None", self._load(RelationSpec("embedded", "Note", "", "Note")))
 
+    @relation
+    def season(self) -> Season | None:
+        """The Season of ``seasonID`` (``None`` when it is 0)."""
+        return cast("Season | None", self._load(one("Season", "seasonID", "Season")))
+
 
 class ItemAttributeSet(Resource):
     """``ItemAttributeSet``: https://developers.lightspeedhq.com/retail/endpoints/ItemAttributeSet/"""
@@ -329,6 +334,16 @@ class ItemMatrix(Resource):
         return cast(
             "RelatedList[Image]", self._load(many("Image", "itemMatrixID", "Images", "Image", "Image"))
         )
+
+    @relation
+    def tax_class(self) -> TaxClass | None:
+        """The TaxClass of ``taxClassID`` (``None`` when it is 0)."""
+        return cast("TaxClass | None", self._load(one("TaxClass", "taxClassID", "TaxClass")))
+
+    @relation
+    def season(self) -> Season | None:
+        """The Season of ``seasonID`` (``None`` when it is 0)."""
+        return cast("Season | None", self._load(one("Season", "seasonID", "Season")))
 
 
 class Manufacturer(Resource):

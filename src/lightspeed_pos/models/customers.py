@@ -10,6 +10,8 @@ from .._types import WireBool, WireDatetime, WireDecimal, WireInt, WireStr
 
 if TYPE_CHECKING:
     from .embedded import Contact, Note
+    from .sales import Discount
+    from .store import TaxCategory
 
 __all__ = ["CreditAccount", "Customer", "CustomerType"]
 
@@ -80,6 +82,16 @@ class Customer(Resource):
             "CreditAccount | None", self._load(one("CreditAccount", "creditAccountID", "CreditAccount"))
         )
 
+    @relation
+    def discount(self) -> Discount | None:
+        """The Discount of ``discountID`` (``None`` when it is 0)."""
+        return cast("Discount | None", self._load(one("Discount", "discountID", "Discount")))
+
+    @relation
+    def tax_category(self) -> TaxCategory | None:
+        """The TaxCategory of ``taxCategoryID`` (``None`` when it is 0)."""
+        return cast("TaxCategory | None", self._load(one("TaxCategory", "taxCategoryID", "TaxCategory")))
+
     def anonymize(self, attributes: dict[str, Any] | None = None, /, **fields: Any) -> Customer:
         """``DELETE Customer/{id}/Anonymize.json`` (awaitable with AsyncClient)."""
         return cast("Customer", self._action("anonymize", attributes, fields))
@@ -95,3 +107,13 @@ class CustomerType(Resource):
     name: WireStr = None
     taxCategoryID: WireInt = None
     discountID: WireInt = None
+
+    @relation
+    def tax_category(self) -> TaxCategory | None:
+        """The TaxCategory of ``taxCategoryID`` (``None`` when it is 0)."""
+        return cast("TaxCategory | None", self._load(one("TaxCategory", "taxCategoryID", "TaxCategory")))
+
+    @relation
+    def discount(self) -> Discount | None:
+        """The Discount of ``discountID`` (``None`` when it is 0)."""
+        return cast("Discount | None", self._load(one("Discount", "discountID", "Discount")))

@@ -474,3 +474,13 @@ class VendorReturn(Resource):
     subtotal: WireDecimal = None
     total: WireDecimal = None
     timeStamp: WireDatetime = None
+
+    @relation
+    def shop(self) -> Shop | None:
+        """The Shop of ``shopID`` (``None`` when it is 0)."""
+        return cast("Shop | None", self._load(one("Shop", "shopID", "Shop")))
+
+    @relation
+    def vendor(self) -> Vendor | None:
+        """The Vendor of ``vendorID`` (``None`` when it is 0)."""
+        return cast("Vendor | None", self._load(one("Vendor", "vendorID", "Vendor")))

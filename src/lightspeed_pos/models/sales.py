@@ -9,11 +9,11 @@ from .._resource import RelatedList, RelationSpec, Resource, many, one, relation
 from .._types import WireBool, WireDatetime, WireDecimal, WireInt, WireStr
 
 if TYPE_CHECKING:
-    from .catalog import Item
+    from .catalog import Item, ItemFee
     from .customers import Customer
     from .embedded import Contact
     from .inventory import OrderLine
-    from .store import Employee, Register, Shop
+    from .store import Employee, Register, Shop, TaxCategory, TaxClass
 
 __all__ = [
     "CCCharge",
@@ -212,6 +212,26 @@ class Sale(Resource):
         """The Register of ``registerID`` (``None`` when it is 0)."""
         return cast("Register | None", self._load(one("Register", "registerID", "Register")))
 
+    @relation
+    def discount(self) -> Discount | None:
+        """The Discount of ``discountID`` (``None`` when it is 0)."""
+        return cast("Discount | None", self._load(one("Discount", "discountID", "Discount")))
+
+    @relation
+    def quote(self) -> Quote | None:
+        """The Quote of ``quoteID`` (``None`` when it is 0)."""
+        return cast("Quote | None", self._load(one("Quote", "quoteID", "Quote")))
+
+    @relation
+    def ship_to(self) -> ShipTo | None:
+        """The ShipTo of ``shipToID`` (``None`` when it is 0)."""
+        return cast("ShipTo | None", self._load(one("ShipTo", "shipToID", "ShipTo")))
+
+    @relation
+    def tax_category(self) -> TaxCategory | None:
+        """The TaxCategory of ``taxCategoryID`` (``None`` when it is 0)."""
+        return cast("TaxCategory | None", self._load(one("TaxCategory", "taxCategoryID", "TaxCategory")))
+
     def email_receipt(self, attributes: dict[str, Any] | None = None, /, **fields: Any) -> dict[str, Any]:
         """``POST Sale/{id}/EmailReceipt.json`` (awaitable with AsyncClient)."""
         return cast("dict[str, Any]", self._action("email_receipt", attributes, fields))
@@ -277,6 +297,26 @@ class SaleLine(Resource):
     def sale(self) -> Sale | None:
         """The Sale of ``saleID`` (``None`` when it is 0)."""
         return cast("Sale | None", self._load(one("Sale", "saleID")))
+
+    @relation
+    def tax_class(self) -> TaxClass | None:
+        """The TaxClass of ``taxClassID`` (``None`` when it is 0)."""
+        return cast("TaxClass | None", self._load(one("TaxClass", "taxClassID", "TaxClass")))
+
+    @relation
+    def discount(self) -> Discount | None:
+        """The Discount of ``discountID`` (``None`` when it is 0)."""
+        return cast("Discount | None", self._load(one("Discount", "discountID", "Discount")))
+
+    @relation
+    def tax_category(self) -> TaxCategory | None:
+        """The TaxCategory of ``taxCategoryID`` (``None`` when it is 0)."""
+        return cast("TaxCategory | None", self._load(one("TaxCategory", "taxCategoryID", "TaxCategory")))
+
+    @relation
+    def item_fee(self) -> ItemFee | None:
+        """The ItemFee of ``itemFeeID`` (``None`` when it is 0)."""
+        return cast("ItemFee | None", self._load(one("ItemFee", "itemFeeID", "ItemFee")))
 
 
 class SalePayment(Resource):

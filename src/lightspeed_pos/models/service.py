@@ -9,7 +9,10 @@ from .._resource import RelatedList, RelationSpec, Resource, many, one, relation
 from .._types import WireBool, WireDatetime, WireDecimal, WireInt, WireStr
 
 if TYPE_CHECKING:
-    from .sales import Sale
+    from .catalog import Serialized
+    from .customers import Customer
+    from .sales import Discount, Sale
+    from .store import Employee, TaxClass
 
 __all__ = ["Workorder", "WorkorderImage", "WorkorderItem", "WorkorderLine", "WorkorderStatus"]
 
@@ -41,6 +44,34 @@ class Workorder(Resource):
     saleLineID: WireInt = None
     workorderStatusID: WireInt = None
     timeStamp: WireDatetime = None
+
+    @relation
+    def customer(self) -> Customer | None:
+        """The Customer of ``customerID`` (``None`` when it is 0)."""
+        return cast("Customer | None", self._load(one("Customer", "customerID", "Customer")))
+
+    @relation
+    def discount(self) -> Discount | None:
+        """The Discount of ``discountID`` (``None`` when it is 0)."""
+        return cast("Discount | None", self._load(one("Discount", "discountID", "Discount")))
+
+    @relation
+    def employee(self) -> Employee | None:
+        """The Employee of ``employeeID`` (``None`` when it is 0)."""
+        return cast("Employee | None", self._load(one("Employee", "employeeID", "Employee")))
+
+    @relation
+    def serialized(self) -> Serialized | None:
+        """The Serialized of ``serializedID`` (``None`` when it is 0)."""
+        return cast("Serialized | None", self._load(one("Serialized", "serializedID", "Serialized")))
+
+    @relation
+    def workorder_status(self) -> WorkorderStatus | None:
+        """The WorkorderStatus of ``workorderStatusID`` (``None`` when it is 0)."""
+        return cast(
+            "WorkorderStatus | None",
+            self._load(one("WorkorderStatus", "workorderStatusID", "WorkorderStatus")),
+        )
 
     @relation
     def workorder_images(self) -> RelatedList[WorkorderImage]:
@@ -122,6 +153,11 @@ class WorkorderItem(Resource):
     discountID: WireInt = None
     timeStamp: WireDatetime = None
 
+    @relation
+    def discount(self) -> Discount | None:
+        """The Discount of ``discountID`` (``None`` when it is 0)."""
+        return cast("Discount | None", self._load(one("Discount", "discountID", "Discount")))
+
 
 class WorkorderLine(Resource):
     """``WorkorderLine``: https://developers.lightspeedhq.com/retail/endpoints/WorkorderLine/"""
@@ -148,6 +184,16 @@ class WorkorderLine(Resource):
     itemID: WireInt = None
     discountID: WireInt = None
     taxClassID: WireInt = None
+
+    @relation
+    def discount(self) -> Discount | None:
+        """The Discount of ``discountID`` (``None`` when it is 0)."""
+        return cast("Discount | None", self._load(one("Discount", "discountID", "Discount")))
+
+    @relation
+    def tax_class(self) -> TaxClass | None:
+        """The TaxClass of ``taxClassID`` (``None`` when it is 0)."""
+        return cast("TaxClass | None", self._load(one("TaxClass", "taxClassID", "TaxClass")))
 
 
 class WorkorderStatus(Resource):

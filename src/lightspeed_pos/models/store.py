@@ -9,7 +9,9 @@ from .._resource import RelatedList, RelationSpec, Resource, many, one, relation
 from .._types import WireBool, WireDatetime, WireDecimal, WireInt, WireStr
 
 if TYPE_CHECKING:
+    from .catalog import PriceLevel
     from .embedded import Contact
+    from .sales import PaymentType
 
 __all__ = [
     "CurrencyRate",
@@ -185,6 +187,11 @@ class RegisterCountAmount(Resource):
     registerCountID: WireInt = None
     paymentTypeID: WireInt = None
 
+    @relation
+    def payment_type(self) -> PaymentType | None:
+        """The PaymentType of ``paymentTypeID`` (``None`` when it is 0)."""
+        return cast("PaymentType | None", self._load(one("PaymentType", "paymentTypeID", "PaymentType")))
+
 
 class RegisterWithdraw(Resource):
     """``RegisterWithdraw``: https://developers.lightspeedhq.com/retail/endpoints/RegisterWithdraw/"""
@@ -199,6 +206,11 @@ class RegisterWithdraw(Resource):
     employeeID: WireInt = None
     paymentTypeID: WireInt = None
     registerID: WireInt = None
+
+    @relation
+    def payment_type(self) -> PaymentType | None:
+        """The PaymentType of ``paymentTypeID`` (``None`` when it is 0)."""
+        return cast("PaymentType | None", self._load(one("PaymentType", "paymentTypeID", "PaymentType")))
 
 
 class Session(Resource):
@@ -247,6 +259,16 @@ class Shop(Resource):
     def contact(self) -> Contact | None:
         """The embedded ``Contact`` (fetched with ``load_relations`` when not read)."""
         return cast("Contact | None", self._load(RelationSpec("embedded", "Contact", "", "Contact")))
+
+    @relation
+    def tax_category(self) -> TaxCategory | None:
+        """The TaxCategory of ``taxCategoryID`` (``None`` when it is 0)."""
+        return cast("TaxCategory | None", self._load(one("TaxCategory", "taxCategoryID", "TaxCategory")))
+
+    @relation
+    def price_level(self) -> PriceLevel | None:
+        """The PriceLevel of ``priceLevelID`` (``None`` when it is 0)."""
+        return cast("PriceLevel | None", self._load(one("PriceLevel", "priceLevelID", "PriceLevel")))
 
 
 class TaxCategory(Resource):
