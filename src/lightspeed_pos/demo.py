@@ -1,8 +1,9 @@
 """``make demo``: the main job, on the built-in sandbox — no credentials, no network.
 
 Shows the account, pages through every item under the rate limit (the bucket is made small so
-the throttler has work to do), creates a sale with lines, exports items and sales to files and
-prints a summary. Run it with ``python -m lightspeed_pos.demo [--items N] [--out DIR]``.
+the throttler has work to do), reads what changed in the last week, creates a sale with lines,
+exports items and sales to files, reads five stores at once with the AsyncClient and prints a
+summary. Run it with ``python -m lightspeed_pos.demo [--items N] [--out DIR]``.
 """
 
 from __future__ import annotations
@@ -12,13 +13,16 @@ import csv
 import json
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import anyio
 import httpx2
 
-from . import Item, Sale
+from . import AsyncClient, F, Item, Query, Sale
+from ._querystring import encode_query
 from .sandbox import Sandbox
 
 
@@ -122,6 +126,14 @@ def run(items: int, out: Path, say: Callable[[str], None]) -> dict[str, Any]:
             f"{_money(sale.calcSubtotal)}, tax {_money(sale.taxTotal)}, total {_money(sale.total)}"
         )
 
+        since = max(i.timeStamp for i in all_items if i.timeStamp) - timedelta(days=7)
+        recent = Query(F("timeStamp") > since, sort="-timeStamp")
+        changed = account.items.all(recent)
+        say(
+            f"\n[bold]Incremental read[/bold]: {len(changed)} items changed in the last week "
+            f"(GET Item.json?{encode_query(recent.params())})"
+        )
+
         sales = account.sales.all(params={"load_relations": ["SaleLines"]})
         items_file, sales_file = out / "items.csv", out / "sales.ndjson"
         columns = [
@@ -152,8 +164,27 @@ def run(items: int, out: Path, say: Callable[[str], None]) -> dict[str, Any]:
             f"\n[bold]Exported[/bold] {len(all_items)} items to {items_file}, "
             f"{len(sales)} sales to {sales_file}"
         )
+        stores = anyio.run(read_many_stores)
+        say(f"\n[bold]Many stores at once[/bold] (one AsyncClient, a bucket each): {stores}")
+        summary["stores_read_concurrently"] = len(stores)
         say(f"[bold]Summary[/bold] {json.dumps(summary)}")
         return summary
+
+
+async def read_many_stores() -> dict[int, int]:
+    """Five stores read concurrently by one AsyncClient, each with its own token and bucket."""
+    sandbox = Sandbox(accounts=5, items=40, time_scale=10.0)
+    async with AsyncClient(base_url=sandbox.base_url, transport=sandbox.async_transport()) as client:
+        counts: dict[int, int] = {}
+
+        async def read(account_id: int) -> None:
+            account = client.account(account_id, oauth_token_holder=sandbox.token_holder(account_id))
+            counts[account_id] = len(await account.items.all())
+
+        async with anyio.create_task_group() as group:
+            for account_id in sandbox.account_ids:
+                group.start_soon(read, account_id)
+        return dict(sorted(counts.items()))
 
 
 def main(argv: list[str] | None = None) -> int:
