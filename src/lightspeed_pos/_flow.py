@@ -137,9 +137,9 @@ def request_flow(settings: FlowSettings, spec: RequestSpec) -> Flow:
         while (wait := settings.throttler.reserve(key, cost)) > 0:
             logger.debug("bucket %s: waiting %.3fs before %s %s", key, wait, spec.method, url.path)
             yield Sleep(wait, "bucket")
-        token: str = yield GetToken(key)
-        request = build_request(settings, spec, token)
         try:
+            token: str = yield GetToken(key)
+            request = build_request(settings, spec, token)
             response: httpx2.Response = yield Send(request)
         except httpx2.TransportError as error:
             settings.throttler.release(key, cost, None, sent=was_sent(error))
@@ -157,6 +157,10 @@ def request_flow(settings: FlowSettings, spec: RequestSpec) -> Flow:
             attempt += 1
             yield Sleep(delay, "retry")
             continue
+        except BaseException:
+            # a token holder that failed, a cancelled task, a closed generator: give the room back
+            settings.throttler.release(key, cost, None, sent=False)
+            raise
         settings.throttler.release(key, cost, response.headers)
         status = response.status_code
         logger.debug(

@@ -170,3 +170,24 @@ def test_no_429_under_threads() -> None:
     run_threads(8, work)
     assert server.served == 200
     assert server.rejected == 0
+
+
+def test_a_failed_token_holder_gives_the_reservation_back() -> None:
+    class Broken:
+        broken = False
+
+        @property
+        def oauth_token(self) -> str:
+            if self.broken:
+                raise RuntimeError("vault unreachable")
+            return "token"
+
+        def refresh_oauth_token(self) -> None:
+            pass
+
+    holder = Broken()
+    client = ls.Client(holder, transport=httpx2.MockTransport(lambda r: httpx2.Response(200, json={})))
+    holder.broken = True
+    with pytest.raises(RuntimeError):
+        client.request("GET", "Account/1/Item")
+    assert client.throttler.snapshot("1").in_flight == 0
