@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest generate record clean
+.PHONY: demo test lint typecheck pytest generate record clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,8 +20,8 @@ demo: $(STAMP)
 test: $(STAMP) lint typecheck pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests tools examples
-	$(BIN)/ruff format --check src tests tools examples
+	$(BIN)/ruff check src tests tools examples benchmarks
+	$(BIN)/ruff format --check src tests tools examples benchmarks
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -29,10 +29,15 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest
 
+## Benchmarks against the sandbox: benchmarks/results.json and docs/benchmarks.md.
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
 ## Rebuild src/lightspeed_pos/catalog.json and the models from ../shared/api/endpoints.json.
 generate: $(STAMP)
 	$(BIN)/python tools/build_catalog.py
 	$(BIN)/python tools/gen_models.py
+	$(BIN)/python tools/gen_api_docs.py
 	$(BIN)/ruff format --quiet src/lightspeed_pos/models
 	$(BIN)/ruff check --fix --quiet src/lightspeed_pos/models
 	$(BIN)/ruff format --quiet src/lightspeed_pos/models

@@ -140,6 +140,7 @@ def request_flow(settings: FlowSettings, spec: RequestSpec) -> Flow:
         try:
             token: str = yield GetToken(key)
             request = build_request(settings, spec, token)
+            sent_at = settings.throttler.now()
             response: httpx2.Response = yield Send(request)
         except httpx2.TransportError as error:
             settings.throttler.release(key, cost, None, sent=was_sent(error))
@@ -161,7 +162,7 @@ def request_flow(settings: FlowSettings, spec: RequestSpec) -> Flow:
             # a token holder that failed, a cancelled task, a closed generator: give the room back
             settings.throttler.release(key, cost, None, sent=False)
             raise
-        settings.throttler.release(key, cost, response.headers)
+        settings.throttler.release(key, cost, response.headers, sent_at=sent_at)
         status = response.status_code
         logger.debug(
             "%s %s -> %d (cost %s, bucket %s)",

@@ -22,6 +22,8 @@ logger = logging.getLogger("lightspeed_pos")
 DEFAULT_BUCKET_SIZE = 90.0
 DEFAULT_DRIP_RATE = 1.0
 BURST_WINDOW = 1.0
+MAX_LATENCY_CREDIT = 0.5
+"""The most one-way latency (seconds) the throttler anticipates, whatever it measured."""
 
 _LEVEL = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*/\s*([0-9]+(?:\.[0-9]+)?)\s*$")
 
@@ -54,6 +56,14 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
     return value
 
 
+def burst_allowance(burst_max: int | None) -> int | None:
+    """Requests to send per second under a burst limit of ``burst_max``: one less, from 4 up,
+    as a margin for requests that reach the server's fixed windows later than they left."""
+    if burst_max is None:
+        return None
+    return burst_max - 1 if burst_max >= 4 else burst_max
+
+
 @dataclass
 class BucketState:
     """What the client knows of one account's bucket."""
@@ -66,6 +76,8 @@ class BucketState:
     burst_max: int | None = None
     sent_at: deque[float] = field(default_factory=deque)
     seen: bool = False
+    latency: float = 0.0
+    """How long a request takes to reach the server (half the round trip, smoothed)."""
 
     def level_at(self, now: float) -> float:
         """The level drained by the drip since the last update."""
@@ -123,30 +135,58 @@ class Throttler:
         with self._lock:
             now = self._clock()
             bucket = self._bucket(key)
-            level = bucket.level_at(now)
+            # Room is needed when the request reaches the server, a one-way trip from now: sending
+            # only once there is room now would waste that trip's worth of drip on every request.
+            level = bucket.level_at(now + min(bucket.latency, MAX_LATENCY_CREDIT))
             projected = level + bucket.in_flight + cost
             alone = bucket.in_flight == 0 and level == 0.0
             if projected > bucket.size and not alone:
                 return max((projected - bucket.size) / bucket.drip_rate, 0.001)
-            if bucket.burst_max is not None:
-                window = bucket.sent_at
-                while window and now - window[0] >= BURST_WINDOW:
-                    window.popleft()
-                if len(window) >= bucket.burst_max:
-                    return max(window[0] + BURST_WINDOW - now, 0.001)
-                window.append(now)
+            window = bucket.sent_at
+            while window and now - window[0] >= BURST_WINDOW:
+                window.popleft()
+            # Every send is counted, even before the first answer says what the burst limit is.
+            limit = burst_allowance(bucket.burst_max)
+            if limit is not None and len(window) >= limit:
+                return max(window[0] + BURST_WINDOW - now, 0.001)
+            window.append(now)
             bucket.in_flight += cost
             return 0.0
 
-    def release(self, key: str, cost: float, headers: Mapping[str, str] | None, *, sent: bool = True) -> None:
-        """The request booked with ``cost`` is over: learn from its headers, or estimate."""
+    def now(self) -> float:
+        """The throttler's clock."""
+        return self._clock()
+
+    def release(
+        self,
+        key: str,
+        cost: float,
+        headers: Mapping[str, str] | None,
+        *,
+        sent: bool = True,
+        sent_at: float | None = None,
+    ) -> None:
+        """The request booked with ``cost`` is over: learn from its headers, or estimate.
+
+        ``sent_at`` (the clock when the request left) dates the level the server reported: it was
+        measured while the request was at the server, taken as halfway between leaving and the
+        answer. Dating it at the answer instead would add the round trip to every wait.
+        """
         with self._lock:
             now = self._clock()
             bucket = self._bucket(key)
             bucket.in_flight = max(0.0, bucket.in_flight - cost)
             seen = parse_level(_header(headers, "X-LS-API-Bucket-Level")) if headers is not None else None
+            if sent_at is not None and sent:
+                trip = max(0.0, now - sent_at) / 2
+                bucket.latency = trip if bucket.latency == 0.0 else 0.8 * bucket.latency + 0.2 * trip
             if seen is not None:
-                bucket.level, bucket.size = seen
+                measured_at = now if sent_at is None else (sent_at + now) / 2
+                reported = max(0.0, seen[0] - bucket.drip_rate * (now - measured_at))
+                # An answer that overtook this one already carried a higher level: never go below
+                # the drained estimate, so a late answer cannot erase the cost of newer requests.
+                bucket.level = max(reported, bucket.level_at(now)) if bucket.seen else reported
+                bucket.size = seen[1]
                 bucket.seen = True
                 self.bucket_level, self.bucket_max = seen
             elif sent:

@@ -156,8 +156,12 @@ class Resource(BaseModel):
                 f"{first['input']!r} ({first['msg']})",
                 body=attributes,
             ) from exc
-        resource._attributes = attributes
-        resource._collection = collection
+        # one assignment for the three private attributes (the hot path of every listing)
+        object.__setattr__(
+            resource,
+            "__pydantic_private__",
+            {"_attributes": attributes, "_collection": collection, "_relations": {}},
+        )
         return resource
 
     # --- the raw record -------------------------------------------------------------------------

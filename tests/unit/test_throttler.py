@@ -95,15 +95,33 @@ def test_buckets_are_per_account() -> None:
 def test_burst_limit_from_the_header() -> None:
     clock = FakeClock()
     throttler = Throttler(clock)
-    throttler.reserve("1", 1)
+    throttler.reserve("1", 1)  # sent before any header: it still counts in this second
     throttler.release("1", 1, headers("1/90", burst="1/3"))
-    assert throttler.reserve("1", 1) == 0
     assert throttler.reserve("1", 1) == 0
     assert throttler.reserve("1", 1) == 0
     wait = throttler.reserve("1", 1)
     assert 0 < wait <= 1.0
     clock.sleep(1.0)
     assert throttler.reserve("1", 1) == 0
+
+
+def test_burst_allowance_keeps_a_margin() -> None:
+    clock = FakeClock()
+    throttler = Throttler(clock)
+    throttler.reserve("1", 1)
+    throttler.release("1", 1, headers("1/90", burst="1/20"))
+    sent = 1 + sum(throttler.reserve("1", 1) == 0 for _ in range(30))
+    assert sent == 19  # 20 per second, less one for the network's jitter
+
+
+def test_a_late_answer_does_not_lower_the_level() -> None:
+    clock = FakeClock()
+    throttler = Throttler(clock)
+    for _ in range(2):
+        throttler.reserve("1", 1)
+    throttler.release("1", 1, headers("50/90"))  # the newer request answered first
+    throttler.release("1", 1, headers("49/90"))  # the older one's answer arrives late
+    assert throttler.snapshot("1").level == pytest.approx(50)
 
 
 def test_without_headers_the_client_estimates() -> None:

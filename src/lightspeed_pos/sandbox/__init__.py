@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import httpx2
 
 from ._app import EngineLike, SandboxApp
+from ._engine import Engine
 from ._faults import Faults
 from ._oauth import OAuthServer, TokenPair
 from ._ratelimit import RateLimiter
@@ -138,8 +139,6 @@ class Sandbox:
         engine: EngineLike | None = None,
     ) -> None:
         if engine is None:
-            from ._engine import Engine
-
             engine = Engine.create(seed=seed, items=items, accounts=accounts)
         clock = clock or time.monotonic
         self.engine = engine

@@ -1,0 +1,131 @@
+"""Memory: the peak RSS while iterating a large listing with ``each()``, against ``all()``.
+
+Each measurement runs in its own subprocess (``python -m benchmarks.memory each 100000``): it
+builds ``Sandbox(items=N)`` and a ``Client``, notes the resident set size, iterates, and reports
+the peak growth of the resident set during the iteration (sampled from ``/proc/self/statm``
+every few milliseconds; ``ru_maxrss`` where there is no ``/proc``). ``each()`` is flat when its
+growth at N items is no more than at N/10 items plus a margin; ``all()`` grows with N.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from ._harness import ROOT, Row
+
+SECTION = "Memory while iterating"
+FLAT_MARGIN_MB = 8.0
+SIZES = {"full": 100_000, "tiny": 2_000}
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def current_rss_mb() -> float:
+    """The resident set size now, in MiB (the peak so far where ``/proc`` is missing)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * _PAGE / 2**20
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class PeakSampler:
+    """A thread that samples the resident set size until stopped; ``peak`` is the largest seen."""
+
+    def __init__(self, interval: float = 0.005) -> None:
+        self.interval = interval
+        self.peak = current_rss_mb()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.peak = max(self.peak, current_rss_mb())
+
+    def __enter__(self) -> PeakSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, current_rss_mb())
+
+
+def measure_here(how: str, items: int) -> dict[str, Any]:
+    """In this process: iterate ``items`` items with ``each()`` or ``all()``; the RSS figures."""
+    from lightspeed_pos.sandbox import Sandbox
+
+    sandbox = Sandbox(items=items, rate_limit=False, time_scale=1e6)
+    with sandbox.client() as client:
+        collection = client.account(sandbox.account_id).items
+        before = current_rss_mb()
+        with PeakSampler() as sampler:
+            count = sum(1 for _ in collection.each()) if how == "each" else len(collection.all())
+    return {
+        "how": how,
+        "items": items,
+        "count": count,
+        "rss_before_mb": before,
+        "peak_growth_mb": sampler.peak - before,
+        "ru_maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def measure_in_subprocess(how: str, items: int) -> dict[str, Any]:
+    """:func:`measure_here` in a fresh interpreter."""
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.memory", how, str(items)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def run(size: str = "full") -> list[Row]:
+    """``each()`` at N and N/10 items and ``all()`` at N, two subprocesses at a time."""
+    items = SIZES[size]
+    jobs = [("each", items), ("all", items), ("each", items // 10)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        each_n, all_n, each_tenth = pool.map(lambda job: measure_in_subprocess(*job), jobs)
+    flat = each_n["peak_growth_mb"] <= each_tenth["peak_growth_mb"] + FLAT_MARGIN_MB
+    rows = []
+    for result in (each_n, each_tenth, all_n):
+        details = {k: result[k] for k in ("count", "rss_before_mb", "ru_maxrss_mb")}
+        rows.append(
+            Row(
+                SECTION,
+                f"{result['items']:,} items",
+                f"{result['how']}()",
+                "peak RSS growth (MiB)",
+                result["peak_growth_mb"],
+                details,
+            )
+        )
+    ratio = each_n["peak_growth_mb"] / max(all_n["peak_growth_mb"], 1e-9)
+    rows.append(
+        Row(
+            SECTION,
+            f"{items:,} items",
+            "each() ÷ all()",
+            "peak growth ratio",
+            ratio,
+            {"each_at_N_minus_each_at_N/10_mb": each_n["peak_growth_mb"] - each_tenth["peak_growth_mb"]},
+            target=f"each() flat: growth at N <= growth at N/10 + {FLAT_MARGIN_MB:g} MiB",
+            passed=flat,
+        )
+    )
+    return rows
+
+
+if __name__ == "__main__":
+    sys.stdout.write(json.dumps(measure_here(sys.argv[1], int(sys.argv[2]))) + "\n")
