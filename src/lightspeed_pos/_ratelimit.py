@@ -24,6 +24,8 @@ DEFAULT_DRIP_RATE = 1.0
 BURST_WINDOW = 1.0
 MAX_LATENCY_CREDIT = 0.5
 """The most one-way latency (seconds) the throttler anticipates, whatever it measured."""
+SAFE_SHARE = 0.8
+"""Of a request's cost, the most the throttler's time estimates may together be off by."""
 
 _LEVEL = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*/\s*([0-9]+(?:\.[0-9]+)?)\s*$")
 
@@ -137,7 +139,11 @@ class Throttler:
             bucket = self._bucket(key)
             # Room is needed when the request reaches the server, a one-way trip from now: sending
             # only once there is room now would waste that trip's worth of drip on every request.
-            level = bucket.level_at(now + min(bucket.latency, MAX_LATENCY_CREDIT))
+            # The credit stays below what the server's admission rule tolerates (it admits while
+            # the level is at most the size), counting the dating of the last level too.
+            trip = bucket.drip_rate * min(bucket.latency, MAX_LATENCY_CREDIT)
+            credit = min(trip, max(0.0, SAFE_SHARE * cost - trip))
+            level = max(0.0, bucket.level_at(now) - credit)
             projected = level + bucket.in_flight + cost
             alone = bucket.in_flight == 0 and level == 0.0
             if projected > bucket.size and not alone:
