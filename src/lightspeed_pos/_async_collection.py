@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Awaitable, Mapping
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 from ._collection_base import PAGE_SIZE, CollectionBase, Op, QueryInput
+from ._related import embedded, relation_op
 from ._resource import RelationSpec, Resource
 
 if TYPE_CHECKING:
@@ -108,7 +109,7 @@ class AsyncCollection(CollectionBase[R]):
 
     def load_relation(self, resource: Resource, spec: RelationSpec) -> Any | Awaitable[Any]:
         """A relation of ``resource``: the value when embedded, else an awaitable that fetches it."""
-        value = self.embedded(resource, spec)
+        value = embedded(self, resource, spec)
         if value is not ...:
             return value
-        return self._drive(self.relation_op(resource, spec))
+        return self._drive(relation_op(self, resource, spec))

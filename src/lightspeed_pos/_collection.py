@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 from ._collection_base import PAGE_SIZE, CollectionBase, Op, QueryInput, model_for, spec_for
+from ._related import relation_op
 from ._resource import RelationSpec, Resource
 
 if TYPE_CHECKING:
@@ -105,4 +106,4 @@ class Collection(CollectionBase[R]):
 
     def load_relation(self, resource: Resource, spec: RelationSpec) -> Any:
         """A relation of ``resource``, fetched when it is not embedded."""
-        return self._drive(self.relation_op(resource, spec))
+        return self._drive(relation_op(self, resource, spec))

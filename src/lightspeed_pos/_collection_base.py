@@ -12,7 +12,6 @@ import mimetypes
 import os
 import re
 from collections.abc import Generator, Mapping
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, BinaryIO, Generic, TypeVar
 
@@ -21,8 +20,8 @@ import httpx2
 from ._catalog import ResourceSpec, catalog
 from ._flow import RequestSpec
 from ._pagination import PageGuard, PageRequest, read_page
-from ._resource import RelatedList, RelationSpec, Resource
-from ._wire import ParamsInput, attribute, decode_json, encode_payload, nested, records, to_int
+from ._resource import Resource
+from ._wire import ParamsInput, attribute, decode_json, encode_payload, records, to_int
 from .errors import InvalidResponseError, NotFoundError, OperationNotAllowedError
 from .query import F, Query
 
@@ -340,69 +339,3 @@ class CollectionBase(Generic[R]):
         """The collection of another entity in the same account."""
         collection: CollectionBase[Any] = self.client.collection(entity, account_id=self.account_id)
         return collection
-
-    def relation_op(self, resource: Resource, spec: RelationSpec) -> Op[Any]:
-        """A relation: from the record itself when embedded or 0, else fetched."""
-        value = self.embedded(resource, spec)
-        if value is not ...:
-            return value
-        if spec.kind == "embedded":
-            query = Query(load_relations=[spec.container])
-            again = yield from self.find_op(resource.id, query)
-            return self.embedded(again, spec) if spec.container in again.attributes else None
-        if spec.kind == "one":
-            target = self.related(spec.target)
-            return (yield from target.find_op(to_int(resource.attributes.get(spec.key)) or 0, None))
-        children = self.nested(resource, spec)
-        if children is not None:
-            return RelatedList((yield from children.all_op(None)), children)
-        return (yield from self.related(spec.target).all_op({spec.key: resource.id}))
-
-    def nested(self, resource: Resource, spec: RelationSpec) -> CollectionBase[Any] | None:
-        """The nested endpoint under this record for a to-many relation (``Sale/{saleID}/SaleLine``)."""
-        if not spec.segment:
-            return None
-        path = f"{self.spec.path}/{{{self.spec.id_field}}}/{spec.segment}"
-        row = next((r for r in catalog().resources if r.path == path), None)
-        if row is None:
-            return None
-        parents = {name: to_int(resource.attributes.get(name)) or 0 for name in row.parents}
-        parents[self.spec.id_field] = resource.id
-        collection: CollectionBase[Any] = self.client.collection(
-            row.name, account_id=self.account_id, **parents
-        )
-        return collection
-
-    def embedded(self, resource: Resource, spec: RelationSpec) -> Any:
-        """A relation answered from the record itself, or ``...`` when it must be fetched."""
-        attributes = resource.attributes
-        if spec.kind == "prices":
-            prices = nested(attributes, "Prices", "ItemPrice") or []
-            return {
-                str(p.get("useType", p.get("useTypeID", ""))).lower(): _decimal(p.get("amount"))
-                for p in prices
-            }
-        if spec.kind == "embedded":
-            raw = attributes.get(spec.container)
-            if isinstance(raw, dict):
-                return model_for(spec.target).from_wire(raw)
-            return None if raw == "" or not resource.id else ...
-        if spec.kind == "one":
-            raw = attributes.get(spec.container) if spec.container else None
-            if isinstance(raw, dict) and raw:
-                return self.related(spec.target).wrap(raw)
-            return None if not to_int(attributes.get(spec.key)) else ...
-        inside = nested(attributes, spec.container, spec.inner) if spec.container else None
-        if inside is None:
-            return [] if not resource.id else ...
-        children = self.nested(resource, spec)
-        if children is None:
-            return [self.related(spec.target).wrap(r) for r in inside]
-        return RelatedList([children.wrap(r) for r in inside], children)
-
-
-def _decimal(value: Any) -> Decimal | None:
-    try:
-        return Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
