@@ -27,6 +27,13 @@ class Table:
         self.source_version = -1
         """For derived tables (legacy ``Inventory``): the source version they were built from."""
         self._indexes: dict[str, dict[str, dict[int, None]]] = {}
+        self._sorted: tuple[int, list[int]] = (-1, [])
+
+    def sorted_ids(self) -> list[int]:
+        """The ids in ascending order (cached until the next write)."""
+        if self._sorted[0] != self.version:
+            self._sorted = (self.version, sorted(self.rows))
+        return self._sorted[1]
 
     def __len__(self) -> int:
         return len(self.rows)
