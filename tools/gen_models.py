@@ -6,16 +6,33 @@ from ``RELATIONS`` below, and the account's collections from the table. Run ``ma
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sys
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
 
-from lightspeed_pos._catalog import plural, snake  # noqa: E402
+
+def _naming() -> Any:
+    """``plural`` and ``snake`` of ``_catalog.py``, loaded from its file: importing the package
+    would import the models this script is about to write."""
+    spec = importlib.util.spec_from_file_location(
+        "_catalog_naming", ROOT / "src" / "lightspeed_pos" / "_catalog.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+_catalog_module = _naming()
+plural: Callable[[str], str] = _catalog_module.plural
+snake: Callable[[str], str] = _catalog_module.snake
 
 CATALOG = ROOT / "src" / "lightspeed_pos" / "catalog.json"
 MODELS = ROOT / "src" / "lightspeed_pos" / "models"
@@ -111,6 +128,11 @@ RELATIONS: dict[str, list[tuple[str, str, str, str, str, str]]] = {
         ("item_shops", MANY, "ItemShop", "itemID", "ItemShops", "ItemShop"),
         ("prices", PRICES, "Item", "", "Prices", "ItemPrice"),
         ("note", EMBEDDED, "Note", "", "Note", ""),
+        ("item_attributes", EMBEDDED, "ItemAttributes", "", "ItemAttributes", ""),
+        ("ecommerce", EMBEDDED, "ItemECommerce", "", "ItemECommerce", ""),
+        ("vendor_nums", EMBEDDED, "ItemVendorNum", "", "ItemVendorNums", "ItemVendorNum"),
+        ("components", EMBEDDED, "ItemComponent", "", "ItemComponents", "ItemComponent"),
+        ("custom_field_values", EMBEDDED, "CustomFieldValue", "", "CustomFieldValues", "CustomFieldValue"),
     ],
     "ItemMatrix": [
         ("item_attribute_set", ONE, "ItemAttributeSet", "itemAttributeSetID", "ItemAttributeSet", ""),
@@ -150,6 +172,7 @@ RELATIONS: dict[str, list[tuple[str, str, str, str, str, str]]] = {
     ],
     "Order": [
         ("order_lines", MANY, "OrderLine", "orderID", "OrderLines", "OrderLine"),
+        ("custom_field_values", EMBEDDED, "CustomFieldValue", "", "CustomFieldValues", "CustomFieldValue"),
         ("vendor", ONE, "Vendor", "vendorID", "Vendor", ""),
         ("shop", ONE, "Shop", "shopID", "Shop", ""),
     ],
@@ -157,6 +180,7 @@ RELATIONS: dict[str, list[tuple[str, str, str, str, str, str]]] = {
     "Customer": [
         ("contact", EMBEDDED, "Contact", "", "Contact", ""),
         ("note", EMBEDDED, "Note", "", "Note", ""),
+        ("custom_field_values", EMBEDDED, "CustomFieldValue", "", "CustomFieldValues", "CustomFieldValue"),
         ("customer_type", ONE, "CustomerType", "customerTypeID", "CustomerType", ""),
         ("credit_account", ONE, "CreditAccount", "creditAccountID", "CreditAccount", ""),
     ],
@@ -164,15 +188,21 @@ RELATIONS: dict[str, list[tuple[str, str, str, str, str, str]]] = {
         ("registers", MANY, "Register", "shopID", "Registers", "Register"),
         ("contact", EMBEDDED, "Contact", "", "Contact", ""),
     ],
-    "Vendor": [("contact", EMBEDDED, "Contact", "", "Contact", "")],
+    "Vendor": [
+        ("contact", EMBEDDED, "Contact", "", "Contact", ""),
+        ("reps", EMBEDDED, "VendorRep", "", "Reps", "VendorRep"),
+    ],
     "CreditAccount": [("contact", EMBEDDED, "Contact", "", "Contact", "")],
     "ShipTo": [("contact", EMBEDDED, "Contact", "", "Contact", "")],
     "Register": [("shop", ONE, "Shop", "shopID", "", "")],
     "Employee": [("contact", EMBEDDED, "Contact", "", "Contact", "")],
 }
 
-EMBEDDED_MODELS = {"Contact", "Note"}
-EMBEDDED_NAMES = ["Contact", "ContactAddress", "ContactEmail", "ContactPhone", "ContactWebsite", "Note"]
+EMBEDDED_NAMES = [
+    "Contact", "ContactAddress", "ContactEmail", "ContactPhone", "ContactWebsite", "CustomFieldValue",
+    "ItemAttributes", "ItemComponent", "ItemECommerce", "ItemVendorNum", "Note", "VendorRep",
+]  # fmt: skip
+EMBEDDED_MODELS = set(EMBEDDED_NAMES)
 """Hand-written in models/embedded.py."""
 
 # Relations of RELATIONS that are also nested endpoints: (entity, attribute) -> path segment.
@@ -303,12 +333,13 @@ def class_source(
             lines.append(f'        return cast("{target} | None", self._load(one({args})))')
         elif kind == EMBEDDED:
             refs.add(target)
-            lines.append(f"    def {attr}(self) -> {target} | None:")
+            kind_of = f"list[{target}]" if inner else f"{target} | None"
+            lines.append(f"    def {attr}(self) -> {kind_of}:")
             lines.append(
                 f'        """The embedded ``{container}`` (fetched with ``load_relations`` when not read)."""'
             )
-            spec = f'RelationSpec("embedded", "{target}", "", "{container}")'
-            lines.append(f'        return cast("{target} | None", self._load({spec}))')
+            spec = f'RelationSpec("embedded", "{target}", "", "{container}", "{inner}")'
+            lines.append(f'        return cast("{kind_of}", self._load({spec}))')
         elif kind == MANY and segment:
             refs.add(target)
             lines.append(f"    def {attr}(self) -> RelatedList[{target}]:")
@@ -508,9 +539,7 @@ def main() -> int:
     for domain in sorted(by_domain):
         names = ", ".join(sorted(e for d, e in all_names if d == domain))
         init.append(f"from .{domain} import {names}")
-    init.append(
-        "from .embedded import Contact, ContactAddress, ContactEmail, ContactPhone, ContactWebsite, Note"
-    )
+    init.append(f"from .embedded import {', '.join(EMBEDDED_NAMES)}")
     every = sorted(["Account"] + [e for _, e in all_names])
     init += [
         "",

@@ -33,7 +33,9 @@ def relation_op(collection: CollectionBase[Any], resource: Resource, spec: Relat
     if spec.kind == "embedded":
         query = Query(load_relations=[spec.container])
         again = yield from collection.find_op(resource.id, query)
-        return embedded(collection, again, spec) if spec.container in again.attributes else None
+        if spec.container in again.attributes:
+            return embedded(collection, again, spec)
+        return [] if spec.inner else None
     if spec.kind == "one":
         target = collection.related(spec.target)
         return (yield from target.find_op(to_int(resource.attributes.get(spec.key)) or 0, None))
@@ -69,6 +71,11 @@ def embedded(collection: CollectionBase[Any], resource: Resource, spec: Relation
         return {
             str(p.get("useType", p.get("useTypeID", ""))).lower(): _decimal(p.get("amount")) for p in prices
         }
+    if spec.kind == "embedded" and spec.inner:
+        found = nested(attributes, spec.container, spec.inner)
+        if found is None:
+            return [] if not resource.id else ...
+        return [model_for(spec.target).from_wire(r) for r in found]
     if spec.kind == "embedded":
         raw = attributes.get(spec.container)
         if isinstance(raw, dict):

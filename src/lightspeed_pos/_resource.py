@@ -193,6 +193,9 @@ class Resource(BaseModel):
             if isinstance(value, str) and value:
                 parts.append(f"{name}={value[:40]!r}")
                 break
+        if not parts:  # no id, no label: the first values it has
+            shown = [(k, v) for k, v in self._attributes.items() if isinstance(v, str) and v][:2]
+            parts = [f"{key}={value[:40]!r}" for key, value in shown]
         return f"<{type(self).__name__} {' '.join(parts)}>"
 
     __str__ = __repr__

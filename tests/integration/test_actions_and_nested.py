@@ -131,3 +131,15 @@ def test_embedded_contacts_and_notes_are_typed(account: ls.Account) -> None:
     loaded = account.customers.first({"load_relations": ["Contact"]})
     assert loaded is not None and loaded.contact is not None  # embedded: no request
     assert repr(contact.phones[0]).startswith("<ContactPhone number=")
+
+
+def test_other_embedded_objects_are_typed(account: ls.Account) -> None:
+    variant = account.items.find(1)  # a matrix variant
+    attributes = variant.item_attributes
+    assert isinstance(attributes, ls.models.ItemAttributes) and attributes.attribute1
+    with_numbers = next(i for i in account.items.all({"load_relations": ["ItemVendorNums"]}) if i.vendor_nums)
+    assert all(isinstance(n, ls.models.ItemVendorNum) and n.value for n in with_numbers.vendor_nums)
+    vendor = account.vendors.first()
+    assert vendor is not None and all(isinstance(r, ls.models.VendorRep) for r in vendor.reps)
+    plain = account.items.build({"itemID": "0"})
+    assert plain.vendor_nums == [] and plain.item_attributes is None  # unsaved: nothing to fetch

@@ -9,7 +9,7 @@ from .._resource import RelatedList, RelationSpec, Resource, many, one, relation
 from .._types import WireBool, WireDatetime, WireDecimal, WireInt, WireStr
 
 if TYPE_CHECKING:
-    from .embedded import Note
+    from .embedded import CustomFieldValue, ItemAttributes, ItemComponent, ItemECommerce, ItemVendorNum, Note
     from .inventory import ItemShop, Vendor
     from .store import TaxClass
 
@@ -242,7 +242,49 @@ class Item(Resource):
     @relation
     def note(self) -> Note | None:
         """The embedded ``Note`` (fetched with ``load_relations`` when not read)."""
-        return cast("Note | None", self._load(RelationSpec("embedded", "Note", "", "Note")))
+        return cast("Note | None", self._load(RelationSpec("embedded", "Note", "", "Note", "")))
+
+    @relation
+    def item_attributes(self) -> ItemAttributes | None:
+        """The embedded ``ItemAttributes`` (fetched with ``load_relations`` when not read)."""
+        return cast(
+            "ItemAttributes | None",
+            self._load(RelationSpec("embedded", "ItemAttributes", "", "ItemAttributes", "")),
+        )
+
+    @relation
+    def ecommerce(self) -> ItemECommerce | None:
+        """The embedded ``ItemECommerce`` (fetched with ``load_relations`` when not read)."""
+        return cast(
+            "ItemECommerce | None",
+            self._load(RelationSpec("embedded", "ItemECommerce", "", "ItemECommerce", "")),
+        )
+
+    @relation
+    def vendor_nums(self) -> list[ItemVendorNum]:
+        """The embedded ``ItemVendorNums`` (fetched with ``load_relations`` when not read)."""
+        return cast(
+            "list[ItemVendorNum]",
+            self._load(RelationSpec("embedded", "ItemVendorNum", "", "ItemVendorNums", "ItemVendorNum")),
+        )
+
+    @relation
+    def components(self) -> list[ItemComponent]:
+        """The embedded ``ItemComponents`` (fetched with ``load_relations`` when not read)."""
+        return cast(
+            "list[ItemComponent]",
+            self._load(RelationSpec("embedded", "ItemComponent", "", "ItemComponents", "ItemComponent")),
+        )
+
+    @relation
+    def custom_field_values(self) -> list[CustomFieldValue]:
+        """The embedded ``CustomFieldValues`` (fetched with ``load_relations`` when not read)."""
+        return cast(
+            "list[CustomFieldValue]",
+            self._load(
+                RelationSpec("embedded", "CustomFieldValue", "", "CustomFieldValues", "CustomFieldValue")
+            ),
+        )
 
     @relation
     def season(self) -> Season | None:

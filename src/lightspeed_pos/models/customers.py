@@ -9,7 +9,7 @@ from .._resource import RelatedList, RelationSpec, Resource, many, one, relation
 from .._types import WireBool, WireDatetime, WireDecimal, WireInt, WireStr
 
 if TYPE_CHECKING:
-    from .embedded import Contact, Note
+    from .embedded import Contact, CustomFieldValue, Note
     from .sales import Discount
     from .store import TaxCategory
 
@@ -35,7 +35,7 @@ class CreditAccount(Resource):
     @relation
     def contact(self) -> Contact | None:
         """The embedded ``Contact`` (fetched with ``load_relations`` when not read)."""
-        return cast("Contact | None", self._load(RelationSpec("embedded", "Contact", "", "Contact")))
+        return cast("Contact | None", self._load(RelationSpec("embedded", "Contact", "", "Contact", "")))
 
 
 class Customer(Resource):
@@ -63,12 +63,22 @@ class Customer(Resource):
     @relation
     def contact(self) -> Contact | None:
         """The embedded ``Contact`` (fetched with ``load_relations`` when not read)."""
-        return cast("Contact | None", self._load(RelationSpec("embedded", "Contact", "", "Contact")))
+        return cast("Contact | None", self._load(RelationSpec("embedded", "Contact", "", "Contact", "")))
 
     @relation
     def note(self) -> Note | None:
         """The embedded ``Note`` (fetched with ``load_relations`` when not read)."""
-        return cast("Note | None", self._load(RelationSpec("embedded", "Note", "", "Note")))
+        return cast("Note | None", self._load(RelationSpec("embedded", "Note", "", "Note", "")))
+
+    @relation
+    def custom_field_values(self) -> list[CustomFieldValue]:
+        """The embedded ``CustomFieldValues`` (fetched with ``load_relations`` when not read)."""
+        return cast(
+            "list[CustomFieldValue]",
+            self._load(
+                RelationSpec("embedded", "CustomFieldValue", "", "CustomFieldValues", "CustomFieldValue")
+            ),
+        )
 
     @relation
     def customer_type(self) -> CustomerType | None:

@@ -10,10 +10,23 @@ from __future__ import annotations
 from typing import ClassVar
 
 from .._resource import Resource
-from .._types import WireBool, WireDatetime, WireInt, WireStr
+from .._types import WireBool, WireDatetime, WireDecimal, WireInt, WireStr
 from .._wire import nested
 
-__all__ = ["Contact", "ContactAddress", "ContactEmail", "ContactPhone", "ContactWebsite", "Note"]
+__all__ = [
+    "Contact",
+    "ContactAddress",
+    "ContactEmail",
+    "ContactPhone",
+    "ContactWebsite",
+    "CustomFieldValue",
+    "ItemAttributes",
+    "ItemComponent",
+    "ItemECommerce",
+    "ItemVendorNum",
+    "Note",
+    "VendorRep",
+]
 
 
 class ContactAddress(Resource):
@@ -106,3 +119,79 @@ class Note(Resource):
     note: WireStr = None
     isPublic: WireBool = None
     timeStamp: WireDatetime = None
+
+
+class ItemAttributes(Resource):
+    """A matrix variant's attribute values (``Item.ItemAttributes``)."""
+
+    __entity__: ClassVar[str] = "ItemAttributes"
+
+    attribute1: WireStr = None
+    attribute2: WireStr = None
+    attribute3: WireStr = None
+    itemAttributeSetID: WireInt = None
+
+
+class ItemECommerce(Resource):
+    """An item's eCom details (``Item.ItemECommerce``)."""
+
+    __entity__: ClassVar[str] = "ItemECommerce"
+    __id_field__: ClassVar[str] = "itemECommerceID"
+
+    itemECommerceID: WireInt = None
+    longDescription: WireStr = None
+    shortDescription: WireStr = None
+    weight: WireDecimal = None
+    width: WireDecimal = None
+    height: WireDecimal = None
+    length: WireDecimal = None
+    listOnStore: WireBool = None
+
+
+class ItemVendorNum(Resource):
+    """A vendor's own SKU for an item (``Item.ItemVendorNums``)."""
+
+    __entity__: ClassVar[str] = "ItemVendorNum"
+    __id_field__: ClassVar[str] = "itemVendorNumID"
+
+    itemVendorNumID: WireInt = None
+    value: WireStr = None
+    itemID: WireInt = None
+    vendorID: WireInt = None
+    cost: WireDecimal = None
+    timeStamp: WireDatetime = None
+
+
+class ItemComponent(Resource):
+    """A component of an assembly or box item (``Item.ItemComponents``)."""
+
+    __entity__: ClassVar[str] = "ItemComponent"
+    __id_field__: ClassVar[str] = "itemComponentID"
+
+    itemComponentID: WireInt = None
+    quantity: WireDecimal = None
+    componentGroup: WireInt = None
+    assemblyItemID: WireInt = None
+    componentItemID: WireInt = None
+
+
+class CustomFieldValue(Resource):
+    """The value of a custom field on an item, customer or order (``CustomFieldValues``)."""
+
+    __entity__: ClassVar[str] = "CustomFieldValue"
+    __id_field__: ClassVar[str] = "customFieldValueID"
+
+    customFieldValueID: WireInt = None
+    customFieldID: WireInt = None
+    name: WireStr = None
+    type: WireStr = None
+    value: WireStr = None
+
+
+class VendorRep(Resource):
+    """A vendor's sales representative (``Vendor.Reps``)."""
+
+    __entity__: ClassVar[str] = "VendorRep"
+
+    firstName: WireStr = None
+    lastName: WireStr = None

@@ -10,7 +10,7 @@ from .._types import WireBool, WireDatetime, WireDecimal, WireInt, WireStr
 
 if TYPE_CHECKING:
     from .catalog import Item
-    from .embedded import Contact
+    from .embedded import Contact, CustomFieldValue, VendorRep
     from .store import Shop
 
 __all__ = [
@@ -224,6 +224,16 @@ class Order(Resource):
     def order_lines(self) -> list[OrderLine]:
         """The OrderLine records (``OrderLines``, or ``?orderID={id}``)."""
         return cast("list[OrderLine]", self._load(many("OrderLine", "orderID", "OrderLines", "OrderLine")))
+
+    @relation
+    def custom_field_values(self) -> list[CustomFieldValue]:
+        """The embedded ``CustomFieldValues`` (fetched with ``load_relations`` when not read)."""
+        return cast(
+            "list[CustomFieldValue]",
+            self._load(
+                RelationSpec("embedded", "CustomFieldValue", "", "CustomFieldValues", "CustomFieldValue")
+            ),
+        )
 
     @relation
     def vendor(self) -> Vendor | None:
@@ -452,7 +462,14 @@ class Vendor(Resource):
     @relation
     def contact(self) -> Contact | None:
         """The embedded ``Contact`` (fetched with ``load_relations`` when not read)."""
-        return cast("Contact | None", self._load(RelationSpec("embedded", "Contact", "", "Contact")))
+        return cast("Contact | None", self._load(RelationSpec("embedded", "Contact", "", "Contact", "")))
+
+    @relation
+    def reps(self) -> list[VendorRep]:
+        """The embedded ``Reps`` (fetched with ``load_relations`` when not read)."""
+        return cast(
+            "list[VendorRep]", self._load(RelationSpec("embedded", "VendorRep", "", "Reps", "VendorRep"))
+        )
 
 
 class VendorReturn(Resource):

@@ -411,7 +411,7 @@ class ShipTo(Resource):
     @relation
     def contact(self) -> Contact | None:
         """The embedded ``Contact`` (fetched with ``load_relations`` when not read)."""
-        return cast("Contact | None", self._load(RelationSpec("embedded", "Contact", "", "Contact")))
+        return cast("Contact | None", self._load(RelationSpec("embedded", "Contact", "", "Contact", "")))
 
 
 class SpecialOrder(Resource):

@@ -68,7 +68,7 @@ class Employee(Resource):
     @relation
     def contact(self) -> Contact | None:
         """The embedded ``Contact`` (fetched with ``load_relations`` when not read)."""
-        return cast("Contact | None", self._load(RelationSpec("embedded", "Contact", "", "Contact")))
+        return cast("Contact | None", self._load(RelationSpec("embedded", "Contact", "", "Contact", "")))
 
 
 class EmployeeHours(Resource):
@@ -258,7 +258,7 @@ class Shop(Resource):
     @relation
     def contact(self) -> Contact | None:
         """The embedded ``Contact`` (fetched with ``load_relations`` when not read)."""
-        return cast("Contact | None", self._load(RelationSpec("embedded", "Contact", "", "Contact")))
+        return cast("Contact | None", self._load(RelationSpec("embedded", "Contact", "", "Contact", "")))
 
     @relation
     def tax_category(self) -> TaxCategory | None:
