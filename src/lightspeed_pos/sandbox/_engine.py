@@ -23,6 +23,7 @@ from ._actions import answer_action
 from ._entities import Ctx
 from ._reads import Scope, legacy_query, v3_query
 from ._relations import answer, parse_load_relations, render
+from ._reports import sync_report
 from ._schema import parent_table, table_key
 from ._seed import build_store
 from ._store import AccountStore, sync_inventory
@@ -169,6 +170,8 @@ class Engine:
                 raise not_found(parent[1], value)
         if table == "Inventory":
             sync_inventory(store)
+        if spec.kind == "report":
+            sync_report(store, table)
         tree = parse_load_relations(request.param("load_relations"), spec)
         if operation == "query":
             query = v3_query if v3 else legacy_query

@@ -150,8 +150,13 @@ class FilterBuilder:
         if virtual:
             return lambda r: any(compare(r.get(f, ""), cond, self.types.get(f, "string")) for f in virtual)
         if name not in self.types and name not in layout(self.table):
+            if self.spec.kind == "report" and name in ("startDate", "endDate"):
+                day = cond.operands[0][:10] if cond.operands else ""
+                if name == "startDate":
+                    return lambda r: str(r.get("date", ""))[:10] >= day
+                return lambda r: str(r.get("date", ""))[:10] <= day
             if self.spec.kind != "resource":
-                return lambda r: True  # report parameters such as startDate/endDate
+                return lambda r: True  # other parameters of reports and display templates
             raise bad_request(f"Invalid field '{name}' for {self.spec.entity}.")
         kind = self.types.get(name, "string")
         return lambda r: compare(str(r.get(name, "")), cond, kind)
@@ -206,7 +211,9 @@ def select(records: list[Record], predicates: list[Predicate]) -> list[Record]:
 
 def sort_key(table: str, field: str) -> Callable[[Record], tuple[Any, int]]:
     """Sort key: the field's typed value, then the primary id as tie-breaker."""
-    id_field = specs_by_table()[table].id_field if table in specs_by_table() else field
+    spec = specs_by_table().get(table)
+    # id-less tables (reports) number their rows like any table: ``reportsAccountingPaymentsByDayID``
+    id_field = spec.id_field if spec and spec.id_field else table[:1].lower() + table[1:] + "ID"
     kind = field_types(table).get(field, "string")
 
     def typed(record: Record) -> Any:

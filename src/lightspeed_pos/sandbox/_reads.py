@@ -31,9 +31,10 @@ from ._wire import Record, bad_request, decimal, one_or_many
 PAGING_PARAMS = frozenset({"sort", "limit", "after", "before", "count"})
 
 
-def primary(spec: ResourceSpec) -> str:
-    """The default sort field: the id, or for id-less reports the first sortable field."""
-    return spec.id_field or (spec.sortable[0] if spec.sortable else "id")
+def primary(scope: Scope) -> str:
+    """The id field: the endpoint's, or for id-less reports and templates the table's own row
+    number (their rows are stored in date order, so id order is date order)."""
+    return scope.spec.id_field or scope.store.table(scope.table).id_field
 
 
 @dataclass(frozen=True)
@@ -52,9 +53,11 @@ class Scope:
         """The query envelope: ``@attributes`` plus the page's records (no key when empty)."""
         payload: dict[str, Any] = {"@attributes": attributes}
         if page:
-            payload[self.spec.entity] = one_or_many(
-                [render(self.store, self.table, r, self.tree) for r in page]
-            )
+            rendered = [render(self.store, self.table, r, self.tree) for r in page]
+            if not self.spec.id_field:  # reports carry no id: drop the row number they are stored under
+                row_number = self.store.table(self.table).id_field
+                rendered = [{k: v for k, v in r.items() if k != row_number} for r in rendered]
+            payload[self.spec.entity] = one_or_many(rendered)
         return ApiResponse.json_body(200, payload)
 
 
@@ -90,7 +93,7 @@ def v3_query(scope: Scope) -> ApiResponse:
         if any(request.param(p) is not None for p in ("limit", "sort", "after", "before")):
             raise bad_request("The count parameter cannot be combined with limit, sort, after or before.")
         return ApiResponse.json_body(200, {"@attributes": {"count": str(len(matching(scope)))}})
-    id_field = primary(spec)
+    id_field = primary(scope)
     sort_raw = request.param("sort") or id_field
     descending = sort_raw.startswith("-")
     field = sort_raw.lstrip("-")
@@ -190,7 +193,7 @@ def legacy_query(scope: Scope) -> ApiResponse:
         offset = max(0, int(request.param("offset") or 0))
     except ValueError as exc:
         raise bad_request("Invalid offset.") from exc
-    id_field = primary(scope.spec)
+    id_field = primary(scope)
     field = request.param("orderby") or id_field
     descending = (request.param("orderby_desc") or "0") not in ("0", "", "false")
     found = order(matching(scope), scope.table, field, descending, id_field)
