@@ -26,14 +26,19 @@ def live_counts(sandbox: Sandbox, account: Any) -> dict[str, int]:
     }
 
 
-def read_everything(account: ls.Account) -> dict[str, list[int | None]]:
-    """The ids of every record of every collection, read with ``each()``, in order."""
-    return {name: [record.id for record in getattr(account, name).each()] for name in COLLECTIONS}
+def identity(record: ls.Resource) -> int | str:
+    """A record's id; for the rows of id-less reports, the whole row."""
+    return record.id or record.to_json()
 
 
-async def read_everything_async(account: ls.AsyncAccount) -> dict[str, list[int | None]]:
+def read_everything(account: ls.Account) -> dict[str, list[int | str]]:
+    """The identity of every record of every collection, read with ``each()``, in order."""
+    return {name: [identity(record) for record in getattr(account, name).each()] for name in COLLECTIONS}
+
+
+async def read_everything_async(account: ls.AsyncAccount) -> dict[str, list[int | str]]:
     """:func:`read_everything` with an ``AsyncClient``."""
-    found: dict[str, list[int | None]] = {}
+    found: dict[str, list[int | str]] = {}
     for name in COLLECTIONS:
-        found[name] = [record.id async for record in getattr(account, name).each()]
+        found[name] = [identity(record) async for record in getattr(account, name).each()]
     return found

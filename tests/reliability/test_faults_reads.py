@@ -28,7 +28,7 @@ def _sandbox() -> Sandbox:
     return Sandbox(items=250, time_scale=1000, token_lifetime=0.25)
 
 
-def _expected(sandbox: Sandbox) -> dict[str, list[int | None]]:
+def _expected(sandbox: Sandbox) -> dict[str, list[int | str]]:
     with sandbox.client() as clean:
         account = clean.account(sandbox.account_id)
         expected = read_everything(account)
