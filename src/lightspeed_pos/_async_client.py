@@ -38,6 +38,7 @@ class AsyncClient(BaseClient):
 
     asynchronous = True
     _collection_class = AsyncCollection
+    _http: httpx2.AsyncClient
     _tokens_class = AsyncTokens
 
     def __init__(
@@ -57,6 +58,10 @@ class AsyncClient(BaseClient):
         rng: random.Random | None = None,
     ) -> None:
         super().__init__(
+            oauth_token_holder,
+            http=http_client or httpx2.AsyncClient(transport=transport, timeout=timeout, verify=verify),
+            owns_http=http_client is None,
+            sleep=sleep,
             base_url=base_url,
             max_retries=max_retries,
             retry_policy=retry_policy,
@@ -64,10 +69,6 @@ class AsyncClient(BaseClient):
             user_agent=user_agent,
             rng=rng,
         )
-        self._set_holder(oauth_token_holder)
-        self._sleep = sleep
-        self._owns_http = http_client is None
-        self._http = http_client or httpx2.AsyncClient(transport=transport, timeout=timeout, verify=verify)
 
     # --- carrying out flows and ops ------------------------------------------------------------
     async def _run(self, flow: Flow) -> httpx2.Response:

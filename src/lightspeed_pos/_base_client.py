@@ -37,7 +37,11 @@ class BaseClient:
 
     def __init__(
         self,
+        oauth_token_holder: Any,
         *,
+        http: Any,
+        owns_http: bool,
+        sleep: Callable[[float], Any],
         base_url: str,
         max_retries: int,
         retry_policy: RetryPolicy | None,
@@ -45,6 +49,9 @@ class BaseClient:
         user_agent: str | None,
         rng: random.Random | None,
     ) -> None:
+        self._http = http
+        self._owns_http = owns_http
+        self._sleep = sleep
         self.base_url = base_url.rstrip("/")
         self.legacy = is_legacy(self.base_url)
         self.throttler = Throttler(clock)
@@ -55,6 +62,7 @@ class BaseClient:
         self._collections: dict[tuple[str, int | None], Any] = {}
         self._tokens: Any = None
         self._account_tokens: dict[str, Any] = {}
+        self._set_holder(oauth_token_holder)
 
     def _set_holder(self, holder: Any, account_id: int | str | None = None) -> None:
         """The token holder for every account (``account_id=None``) or for one account."""

@@ -34,6 +34,7 @@ class Client(BaseClient):
     """
 
     _collection_class = Collection
+    _http: httpx2.Client
     _tokens_class = SyncTokens
 
     def __init__(
@@ -53,6 +54,10 @@ class Client(BaseClient):
         rng: random.Random | None = None,
     ) -> None:
         super().__init__(
+            oauth_token_holder,
+            http=http_client or httpx2.Client(transport=transport, timeout=timeout, verify=verify),
+            owns_http=http_client is None,
+            sleep=sleep,
             base_url=base_url,
             max_retries=max_retries,
             retry_policy=retry_policy,
@@ -60,10 +65,6 @@ class Client(BaseClient):
             user_agent=user_agent,
             rng=rng,
         )
-        self._set_holder(oauth_token_holder)
-        self._sleep = sleep
-        self._owns_http = http_client is None
-        self._http = http_client or httpx2.Client(transport=transport, timeout=timeout, verify=verify)
 
     # --- carrying out flows and ops ------------------------------------------------------------
     def _run(self, flow: Flow) -> httpx2.Response:
