@@ -18,7 +18,7 @@ EXPECTED = {
     "AsyncAccount", "AsyncClient", "AsyncCollection",
     "BadRequestError",
     "Category", "Client", "Collection", "ConflictError", "Customer", "Employee", "ForbiddenError", "Image",
-    "InvalidResponseError", "Inventory", "Item", "ItemAttributeSet", "ItemMatrix", "LightspeedError",
+    "InvalidResponseError", "InvalidValueError", "Inventory", "Item", "ItemAttributeSet", "ItemMatrix", "LightspeedError",
     "NotFoundError", "OperationNotAllowedError", "Order", "PriceLevel", "RateLimitError", "Resource",
     "RetryPolicy", "Sale", "SaleLine", "ServerError", "Shop", "SpecialOrder", "Throttler", "TokenHolder",
     "UnauthorizedError", "UnprocessableEntityError", "Vendor", "__version__", "errors",

@@ -64,6 +64,7 @@ class Employee(Resource):
     lastSaleID: WireInt = None
     lastRegisterID: WireInt = None
     timeStamp: WireDatetime = None
+    accessPin: WireStr = None
 
     @relation
     def contact(self) -> Contact | None:
@@ -249,6 +250,10 @@ class Shop(Resource):
     receiptSetupID: WireInt = None
     ccGatewayID: WireInt = None
     priceLevelID: WireInt = None
+    timeStamp: WireDatetime = None
+    companyRegistrationNumber: WireStr = None
+    vatNumber: WireStr = None
+    vendorID: WireInt = None
 
     @relation
     def registers(self) -> list[Register]:
