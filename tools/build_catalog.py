@@ -444,6 +444,8 @@ def build() -> dict[str, Any]:
             by_name[name]["fields"] = by_name[override["fields_from"]]["fields"]
     for row in rows:
         row["fields"] = corrected(row["entity"], row["fields"])
+        if row["id_field"] and row["id_field"] not in {f[0] for f in row["fields"]}:
+            row["fields"].insert(0, [row["id_field"], "integer"])  # Option, TagGroup: the page omits it
         if not row["id_field"] and row["kind"] == "resource" and row["name"] not in ("TagGroup",):
             raise SystemExit(f"no id field for {row['name']}")
     for resource, segment, method, name, returns, page in PAGE_ACTIONS:

@@ -161,7 +161,8 @@ class Resource(BaseModel):
                     f"{entity} field {where!r} cannot take {first['input']!r} ({first['msg']})"
                 ) from exc
             raise InvalidResponseError(
-                f"{entity} field {where!r} has a value of the wrong type: {first['input']!r} ({first['msg']})",
+                f"{entity} field {where!r} has a value of the wrong type: "
+                f"{first['input']!r} ({first['msg']})",
                 body=attributes,
             ) from exc
         # one assignment for the three private attributes (the hot path of every listing)

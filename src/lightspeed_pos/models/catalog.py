@@ -457,3 +457,5 @@ class TagGroup(Resource):
 
     __entity__: ClassVar[str] = "TagGroup"
     __id_field__: ClassVar[str] = "tagGroupID"
+
+    tagGroupID: WireInt = None

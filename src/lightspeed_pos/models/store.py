@@ -123,6 +123,7 @@ class Option(Resource):
     __entity__: ClassVar[str] = "Option"
     __id_field__: ClassVar[str] = "optionID"
 
+    optionID: WireInt = None
     name: WireStr = None
     value: WireStr = None
 
