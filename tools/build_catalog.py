@@ -255,6 +255,8 @@ EXTRA_FIELDS = {
         ["companyRegistrationNumber", "string"],
         ["vatNumber", "string"],
         ["vendorID", "integer"],
+        ["zebraBrowserPrint", "boolean"],
+        ["gatewayConfigID", "integer"],
     ],
 }
 

@@ -255,6 +255,8 @@ class Shop(Resource):
     companyRegistrationNumber: WireStr = None
     vatNumber: WireStr = None
     vendorID: WireInt = None
+    zebraBrowserPrint: WireBool = None
+    gatewayConfigID: WireInt = None
 
     @relation
     def registers(self) -> list[Register]:
