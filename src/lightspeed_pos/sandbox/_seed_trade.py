@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ._sales import price_line, tax_class_names, total_sale
+from ._sales import price_line, tax_class_names, tax_class_totals, total_sale
 from ._schema import layout
 from ._wire import Record, money
 
@@ -67,7 +67,7 @@ def seed_sales(seeder: Seeder, count: int) -> None:
                 line["Note"] = {"noteID": note_id, "note": text, "isPublic": "false", "timeStamp": when}
             price_line(line, tax_categories.get(tax_id))
             own_lines.append(line)
-        total_sale(sale, own_lines, [], tax_categories.get(tax_id), class_names)
+        total_sale(sale, own_lines, [], tax_categories.get(tax_id))
         if rng.random() < 0.85:
             payment = dict(
                 layout("SalePayment"),
@@ -80,8 +80,11 @@ def seed_sales(seeder: Seeder, count: int) -> None:
                 employeeID=sale["employeeID"],
             )
             payments.append(payment)
-            total_sale(sale, own_lines, [payment], tax_categories.get(tax_id), class_names)
+            total_sale(sale, own_lines, [payment], tax_categories.get(tax_id))
             sale.update(completed="true", completeTime=when)
+        totals = tax_class_totals(own_lines, tax_categories.get(tax_id), class_names)
+        if totals is not None:
+            sale["TaxClassTotals"] = totals
         sales.append(sale)
         lines += own_lines
     store.table("Sale").load(sales)
