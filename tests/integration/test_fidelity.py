@@ -245,3 +245,42 @@ if __name__ == "__main__":
             print("  ", miss)
     for problem in trouble:
         print("!", problem)
+
+
+def v3_get(sandbox: Sandbox, path: str, **params: str) -> dict[str, Any]:
+    token = sandbox.issue_tokens().access_token
+    with httpx2.Client(transport=sandbox.transport()) as http:
+        response = http.get(
+            f"{sandbox.base_url}/Account/{sandbox.account_id}/{path}",
+            params=params,
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    assert response.status_code == 200, response.text
+    found: dict[str, Any] = response.json()
+    return found
+
+
+def test_v3_all_leaves_custom_field_values_out_unless_named() -> None:
+    sandbox = Sandbox(rate_limit=False, items=200)
+    item = v3_get(sandbox, "Item/177.json", load_relations="all")["Item"]
+    assert "CustomFieldValues" not in item  # REFERENCE 5.3; the legacy paths include them
+    assert {"Note", "ItemComponents", "ItemVendorNums", "ItemShops"} <= set(item)
+    named = v3_get(sandbox, "Item/177.json", load_relations='["CustomFieldValues"]')["Item"]
+    assert named["CustomFieldValues"]["CustomFieldValue"]["customFieldValueID"].isdigit()
+    assert item["ItemShops"]["ItemShop"][0]["m"] == {"layaways": "0", "specialorders": "0", "workorders": "0"}
+
+
+def test_tax_class_totals_follow_the_sale() -> None:
+    sandbox = Sandbox(rate_limit=False, items=50)
+    client = sandbox.client()
+    account = client.account(sandbox.account_id)
+    line = {"SaleLine": {"itemID": 3, "unitQuantity": 2, "unitPrice": "10", "tax": True}}
+    sale = account.sales.create(shopID=1, employeeID=1, registerID=1, taxCategoryID=1, SaleLines=line)
+    read = v3_get(sandbox, f"Sale/{sale.id}.json", load_relations='["TaxClassTotals"]')["Sale"]
+    tax = read["TaxClassTotals"]["Tax"]
+    assert tax["taxable"] == "20" and tax["rate"] == "8.25" and tax["amount"] == "1.65"
+    assert tax["name"] == "Item" and tax["taxname"] == "Sales Tax" and tax["subtotal"] == "20"
+    exempt = account.sales.create(shopID=1, employeeID=1, registerID=1, taxCategoryID=0, SaleLines=line)
+    plain = v3_get(sandbox, f"Sale/{exempt.id}.json", load_relations='["TaxClassTotals"]')["Sale"]
+    assert "TaxClassTotals" not in plain  # no tax category, no breakdown (Sales/create.yml)
+    client.close()
