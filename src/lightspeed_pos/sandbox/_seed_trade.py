@@ -26,7 +26,7 @@ def seed_sales(seeder: Seeder, count: int) -> None:
         when = seeder.when(0.2 + 0.8 * n / count)
         tax_id = rng.choice(("1", "1", "1", "2", "3"))  # 3: Tax Exempt
         shop = rng.choice(("1", "1", "2"))
-        sale = dict(
+        sale: Record = dict(
             layout("Sale"),
             saleID=str(n + 1),
             ticketNumber=f"22{n + 1:010d}",
