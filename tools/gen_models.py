@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import subprocess
 import sys
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -551,20 +553,50 @@ def main() -> int:
         f"__all__ = {sorted(['MODELS', 'AsyncAccount', *every, *EMBEDDED_NAMES])!r}",
     ]
     outputs["__init__.py"] = "\n".join(init) + "\n"
-    check = "--check" in sys.argv
+    return write_or_check(outputs, MODELS, check="--check" in sys.argv)
+
+
+def formatted(outputs: dict[str, str]) -> dict[str, str]:
+    """The modules as the committed files hold them: ``ruff format``, ``ruff check --fix``,
+    ``ruff format``, with the project's settings (three runs over a scratch folder)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        for name, text in outputs.items():
+            (folder / name).write_text(text)
+        for step in (["format"], ["check", "--fix", "--exit-zero"], ["format"]):
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "ruff",
+                    *step,
+                    "--quiet",
+                    "--config",
+                    str(ROOT / "pyproject.toml"),
+                    scratch,
+                ],
+                check=True,
+                cwd=ROOT,
+            )
+        return {name: (folder / name).read_text() for name in outputs}
+
+
+def write_or_check(outputs: dict[str, str], folder: Path, *, check: bool) -> int:
+    """Write the modules, or (``check``) compare them with what ``folder`` holds, content for
+    content: 1 and the names of the stale files when any differs."""
     stale = []
-    for name, text in outputs.items():
-        target = MODELS / name
+    for name, wanted in sorted(formatted(outputs).items()):
+        target = folder / name
         if check:
-            if not target.exists():
+            if not target.exists() or target.read_text() != wanted:
                 stale.append(name)
             continue
-        target.write_text(text)
+        target.write_text(wanted)
     if stale:
-        print(f"models out of date: {stale}; run make generate", file=sys.stderr)
+        print(f"models out of date: {', '.join(stale)}; run make generate", file=sys.stderr)
         return 1
     if not check:
-        print(f"wrote {len(outputs)} model modules ({len(every)} models)")
+        print(f"wrote {len(outputs)} model modules")
     return 0
 
 

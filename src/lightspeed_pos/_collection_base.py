@@ -151,7 +151,8 @@ class CollectionBase(Generic[R]):
         suffix += f"/{action}" if action else ""
         base: str = self.client.base_url
         if self.spec.scope == "global" and self.spec.name != "Account":
-            base = re.sub(r"/V\d+$", "", base)  # GET /API/Session.json, /API/Locale.json (REFERENCE 1.2)
+            # GET /API/Session.json, /API/Locale.json (docs/reference.md#paths)
+            base = re.sub(r"/V\d+$", "", base)
         return f"{base}/{self.path}{suffix}.json"
 
     def check(self, operation: str) -> None:

@@ -85,7 +85,7 @@ def bucket_key(url: httpx2.URL) -> str:
 
 
 def estimate(spec: RequestSpec) -> float:
-    """The cost the server will charge for ``spec`` (REFERENCE 3.2)."""
+    """The cost the server will charge for ``spec`` (docs/reference.md#request-costs)."""
     body: Any = None
     if spec.body:
         try:

@@ -33,7 +33,7 @@ __all__ = [
 
 
 class Inventory(Resource):
-    """``Inventory``: recordings (2016), REFERENCE 7.4"""
+    """``Inventory``: recordings (2016), docs/reference.md#reports-and-misc"""
 
     __entity__: ClassVar[str] = "Inventory"
     __id_field__: ClassVar[str] = "inventoryID"
