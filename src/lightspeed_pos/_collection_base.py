@@ -13,7 +13,7 @@ import os
 import re
 from collections.abc import Generator, Mapping
 from pathlib import Path
-from typing import Any, BinaryIO, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, Generic, TypeVar
 
 import httpx2
 
@@ -21,6 +21,9 @@ from ._catalog import ResourceSpec, catalog
 from ._flow import RequestSpec
 from ._pagination import PageGuard, PageRequest, read_page
 from ._resource import Resource
+
+if TYPE_CHECKING:
+    from ._resource import RelationSpec
 from ._wire import ParamsInput, attribute, decode_json, encode_payload, records, to_int
 from .errors import InvalidResponseError, NotFoundError, OperationNotAllowedError
 from .query import F, Query
@@ -28,7 +31,7 @@ from .query import F, Query
 QueryInput = Query | ParamsInput
 """What ``params=`` takes: a :class:`Query`, a mapping or a sequence of pairs."""
 
-R = TypeVar("R", bound=Resource)
+R = TypeVar("R", bound="Resource[Any]")
 T = TypeVar("T")
 Op = Generator[RequestSpec, httpx2.Response, T]
 """An operation: yields requests to send, receives their responses, returns its result."""
@@ -45,7 +48,7 @@ _OPERATION_VERBS = {
 }
 
 
-def model_for(entity: str, *, asynchronous: bool = False) -> type[Resource]:
+def model_for(entity: str, *, asynchronous: bool = False) -> type[Resource[Any]]:
     """The model class of an entity (a plain :class:`Resource` for one without a model)."""
     from .models import MODELS
 
@@ -202,6 +205,29 @@ class CollectionBase(Generic[R]):
     def write(self, method: str, record_id: int | None, payload: Mapping[str, Any] | None) -> RequestSpec:
         body = encode_payload(payload) if payload is not None else None
         return RequestSpec(method, self.url(record_id), None, body)
+
+    if TYPE_CHECKING:  # each client's collection has these: its records' binding (._binding.Binding)
+
+        def find(self, record_id: int | str, params: QueryInput = None) -> object: ...
+
+        def update(
+            self, record_id: int | str, attributes: Mapping[str, Any] | None = None, /, **fields: Any
+        ) -> object: ...
+
+        def destroy(self, record_id: int | str) -> object: ...
+
+        def archive(self, record_id: int | str) -> object: ...
+
+        def action(
+            self,
+            record_id: int | str,
+            name: str,
+            attributes: Mapping[str, Any] | None = None,
+            /,
+            **fields: Any,
+        ) -> object: ...
+
+        def load_relation(self, resource: Resource[Any], spec: RelationSpec) -> object: ...
 
     # --- answers --------------------------------------------------------------------------------
     def wrap(self, record: dict[str, Any]) -> R:

@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-OUTSIDE = re.compile(r"\.\./" + "shared|" + "shared/api/|" + "REFERENCE" + r"(\.md)?\s*(§|\d|section)")
+OUTSIDE = re.compile(r"\.\./" + "shared|" + "shared" + "/api/|" + "REFERENCE" + r"(\.md)?\s*(§|\d|section)")
 CITATION = re.compile(r"docs/reference\.md#([a-z0-9-]+)")
 
 

@@ -24,6 +24,7 @@ EXPECTED = {
     "RetryPolicy", "Sale", "SaleLine", "ServerError", "Shop", "SpecialOrder", "Throttler", "TokenHolder",
     "UnauthorizedError", "UnprocessableEntityError", "Vendor", "__version__", "errors",
     "F", "Or", "Query", "estimate_cost", "oauth", "query", "LoginRequiredError", "RelatedList",
+    "Sync", "Async",
 }  # fmt: skip
 
 COLLECTIONS = [
