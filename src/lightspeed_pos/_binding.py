@@ -4,20 +4,20 @@ A record (``Item``) is generic over its binding: ``Item[Sync]`` (plain ``Item``)
 :class:`~lightspeed_pos.Client`, and its methods answer at once; ``Item[Async]`` came from an
 :class:`~lightspeed_pos.AsyncClient`, and its methods are awaited (``await item.update(...)``).
 The markers exist for annotations only: at run time a record is the same class either way, and
-what it does depends on the collection it holds, which :class:`Binding` describes.
+what it does depends on the collection it holds (the methods a record calls on it are declared
+on :class:`~lightspeed_pos._collection_base.CollectionBase`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Generic, Protocol, Self, overload
+from typing import TYPE_CHECKING, Any, Generic, Self, overload
 
 from typing_extensions import TypeVar
 
 if TYPE_CHECKING:
     from ._async_collection import AsyncCollection
     from ._collection import Collection
-    from ._resource import RelationSpec, Resource
+    from ._resource import Resource
 
 
 class Sync:
@@ -30,33 +30,6 @@ class Async:
 
 B = TypeVar("B", Sync, Async, default=Sync)
 """A record's binding: :class:`Sync` or :class:`Async`."""
-
-
-class Binding(Protocol):
-    """What a record needs from the collection it came from (``Collection`` answers,
-    ``AsyncCollection`` returns awaitables: hence ``object``)."""
-
-    @property
-    def asynchronous(self) -> bool: ...
-
-    @property
-    def client(self) -> Any: ...
-
-    def find(self, record_id: int | str, params: Any = None) -> object: ...
-
-    def update(
-        self, record_id: int | str, attributes: Mapping[str, Any] | None = None, /, **fields: Any
-    ) -> object: ...
-
-    def destroy(self, record_id: int | str) -> object: ...
-
-    def archive(self, record_id: int | str) -> object: ...
-
-    def action(
-        self, record_id: int | str, name: str, attributes: Mapping[str, Any] | None = None, /, **fields: Any
-    ) -> object: ...
-
-    def load_relation(self, resource: Resource[Any], spec: RelationSpec) -> object: ...
 
 
 S = TypeVar("S", bound="Resource[Any]")

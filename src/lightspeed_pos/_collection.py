@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
-from ._collection_base import PAGE_SIZE, CollectionBase, Op, QueryInput, model_for, spec_for
+from ._collection_base import PAGE_SIZE, CollectionBase, Op, QueryInput
 from ._related import relation_op
 from ._resource import RelationSpec, Resource
 
@@ -16,8 +16,6 @@ if TYPE_CHECKING:
 
 R = TypeVar("R", bound="Resource[Any]")
 T = TypeVar("T")
-
-__all__ = ["PAGE_SIZE", "Collection", "model_for", "spec_for"]
 
 
 class Collection(CollectionBase[R]):

@@ -206,7 +206,8 @@ class CollectionBase(Generic[R]):
         body = encode_payload(payload) if payload is not None else None
         return RequestSpec(method, self.url(record_id), None, body)
 
-    if TYPE_CHECKING:  # each client's collection has these: its records' binding (._binding.Binding)
+    if TYPE_CHECKING:  # what a record calls on its collection: Collection answers, AsyncCollection
+        # returns coroutines (each declares them with its own return types)
 
         def find(self, record_id: int | str, params: QueryInput = None) -> object: ...
 

@@ -19,12 +19,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 
-from ._binding import B, Binding, Child
+from ._binding import B, Child
 from ._wire import to_int
 from .errors import InvalidResponseError, InvalidValueError, LightspeedError
 
 if TYPE_CHECKING:
     from ._binding import Async, Sync
+    from ._collection_base import CollectionBase
 
 T = TypeVar("T")
 SR = TypeVar("SR", bound="Resource[Sync]")
@@ -190,12 +191,12 @@ class Resource(BaseModel, Generic[B]):
     """The primary key field (``itemID``)."""
 
     _attributes: dict[str, Any] = PrivateAttr(default_factory=dict)
-    _collection: Binding | None = PrivateAttr(default=None)
+    _collection: CollectionBase[Any] | None = PrivateAttr(default=None)
     _relations: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     @classmethod
     def from_wire(
-        cls, attributes: dict[str, Any], collection: Binding | None = None, *, given: bool = False
+        cls, attributes: dict[str, Any], collection: CollectionBase[Any] | None = None, *, given: bool = False
     ) -> Self:
         """A resource from a record as the API sent it, or as the user gave it (``given``: then
         ints, Decimals, floats, bools and datetimes are converted as the wire would carry them,
@@ -267,7 +268,7 @@ class Resource(BaseModel, Generic[B]):
     __hash__ = None  # type: ignore[assignment]
 
     # --- instance methods ----------------------------------------------------------------------
-    def _bound(self) -> Binding:
+    def _bound(self) -> CollectionBase[Any]:
         """The collection this record came from (sync or async: their methods share names)."""
         if self._collection is None:
             raise LightspeedError(
