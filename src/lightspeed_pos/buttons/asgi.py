@@ -17,10 +17,11 @@ Behind a proxy the URL the application sees is not the one Lightspeed signed: gi
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from ._errors import ButtonError
+from ._guard import PathGuard, refusal
 from ._verify import ButtonRequest, ButtonVerifier
 
 __all__ = ["STATE_KEY", "ButtonMiddleware", "request_url", "starlette_dependency"]
@@ -47,35 +48,19 @@ def request_url(scope: Scope, public_origin: str | None = None) -> str:
     return f"{origin}{path}?{query}" if query else f"{origin}{path}"
 
 
-class ButtonMiddleware:
+class ButtonMiddleware(PathGuard[ASGIApp]):
     """Verifies the requests under ``paths`` (prefixes) before the application sees them."""
 
-    def __init__(
-        self,
-        app: ASGIApp,
-        verifier: ButtonVerifier,
-        *,
-        paths: Iterable[str] = ("/",),
-        public_origin: str | None = None,
-    ) -> None:
-        self.app = app
-        self.verifier = verifier
-        self.paths = tuple(paths)
-        self.public_origin = public_origin
-
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(self.paths):
+        if scope["type"] != "http" or not self.guards(scope["path"]):
             await self.app(scope, receive, send)
             return
         try:
             button = await self.verifier.averify(request_url(scope, self.public_origin))
         except ButtonError as refused:
-            body = f"{refused}\n".encode()
-            headers = [
-                (b"content-type", b"text/plain; charset=utf-8"),
-                (b"content-length", b"%d" % len(body)),
-            ]
-            await send({"type": "http.response.start", "status": refused.status, "headers": headers})
+            headers, body = refusal(refused)
+            raw = [(name.lower().encode(), value.encode()) for name, value in headers]
+            await send({"type": "http.response.start", "status": refused.status, "headers": raw})
             await send({"type": "http.response.body", "body": body})
             return
         scope.setdefault("state", {})[STATE_KEY] = button

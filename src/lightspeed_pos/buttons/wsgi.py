@@ -22,6 +22,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from wsgiref.util import request_uri
 
 from ._errors import ButtonError
+from ._guard import PathGuard, refusal
 from ._verify import ButtonRequest, ButtonVerifier
 
 __all__ = ["ENVIRON_KEY", "ButtonWSGIMiddleware", "flask_button", "request_url"]
@@ -42,41 +43,20 @@ def request_url(environ: dict[str, Any], public_origin: str | None = None) -> st
     return url
 
 
-class ButtonWSGIMiddleware:
+class ButtonWSGIMiddleware(PathGuard[WSGIApp]):
     """Verifies the requests under ``paths`` (prefixes) before the application sees them."""
 
-    def __init__(
-        self,
-        app: WSGIApp,
-        verifier: ButtonVerifier,
-        *,
-        paths: Iterable[str] = ("/",),
-        public_origin: str | None = None,
-    ) -> None:
-        self.app = app
-        self.verifier = verifier
-        self.paths = tuple(paths)
-        self.public_origin = public_origin
-
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
-        if not path.startswith(self.paths):
+        if not self.guards(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")):
             return self.app(environ, start_response)
         try:
             environ[ENVIRON_KEY] = self.verifier.verify(request_url(environ, self.public_origin))
         except ButtonError as refused:
-            return _refuse(refused, start_response)
+            headers, body = refusal(refused)
+            reason = "Service Unavailable" if refused.status == 503 else "Bad Request"
+            start_response(f"{refused.status} {reason}", headers)
+            return [body]
         return self.app(environ, start_response)
-
-
-def _refuse(refused: ButtonError, start_response: Callable[..., Any]) -> list[bytes]:
-    body = f"{refused}\n".encode()
-    reason = "Service Unavailable" if refused.status == 503 else "Bad Request"
-    start_response(
-        f"{refused.status} {reason}",
-        [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))],
-    )
-    return [body]
 
 
 def flask_button(
