@@ -38,7 +38,6 @@ No token, secret, query string, record id or body ever becomes an attribute.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import time
 from collections.abc import Iterator
@@ -63,7 +62,12 @@ _EXTENSION = re.compile(r"\.(json|xml|html)$")
 
 def available() -> bool:
     """Whether ``opentelemetry-api`` is installed."""
-    return importlib.util.find_spec("opentelemetry") is not None
+    try:
+        import opentelemetry.metrics
+        import opentelemetry.trace  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 @cache

@@ -3,6 +3,8 @@ per sync stream run; and no token, secret or customer data in any of them."""
 
 from __future__ import annotations
 
+import sys
+
 import anyio
 import pytest
 from opentelemetry.trace import SpanKind, StatusCode
@@ -241,3 +243,22 @@ def test_telemetry_is_on_by_default_when_opentelemetry_is_installed() -> None:
     client = ls.Client(ExampleTokenHolder())
     assert isinstance(client.telemetry, Telemetry) and client.telemetry is default_telemetry()
     assert ls.Client(ExampleTokenHolder(), telemetry=True).telemetry is not None
+
+
+def test_without_opentelemetry_installed_clients_work_and_the_error_is_clear(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from lightspeed_pos import telemetry
+
+    for name in ("opentelemetry", "opentelemetry.trace", "opentelemetry.metrics"):
+        monkeypatch.setitem(sys.modules, name, None)
+    telemetry.default_telemetry.cache_clear()
+    try:
+        assert not telemetry.available()
+        client = ls.Client(ExampleTokenHolder(), transport=Script(item_page).transport())
+        assert client.telemetry is None
+        assert client.request("GET", ITEM)["Item"]["itemID"] == "42"
+        with pytest.raises(ImportError, match=r"lightspeed-pos\[otel\]"):
+            ls.Client(ExampleTokenHolder(), telemetry=True)
+    finally:
+        telemetry.default_telemetry.cache_clear()
