@@ -97,8 +97,9 @@ class BaseClient:
     def _flow(self, spec: RequestSpec) -> Flow:
         """The flow of one request, watched by the hooks and the telemetry when there are any."""
         flow = request_flow(self._settings, spec)
-        if self._hooks or self.telemetry is not None:
-            return observe(flow, self._settings, spec, self.telemetry, bool(self._hooks))
+        telemetry = self.telemetry if self.telemetry is not None and self.telemetry.active() else None
+        if self._hooks or telemetry is not None:
+            return observe(flow, self._settings, spec, telemetry, bool(self._hooks))
         return flow
 
     def stream_span(

@@ -129,6 +129,8 @@ class Telemetry:
             message = "telemetry needs opentelemetry-api: pip install 'lightspeed-pos[otel]'"
             raise ImportError(message) from error
         self._trace = trace
+        self._metrics = metrics
+        self._explicit = tracer_provider is not None or meter_provider is not None
         self.tracer = trace.get_tracer("lightspeed_pos", __version__, tracer_provider)
         meter = metrics.get_meter("lightspeed_pos", __version__, meter_provider)
         self.requests = meter.create_counter(
@@ -148,6 +150,20 @@ class Telemetry:
         )
         self.duration = meter.create_histogram(
             "lightspeed.client.request.duration", unit="s", description="Requests, waits and retries included"
+        )
+
+    def active(self) -> bool:
+        """Whether anything would be recorded: providers were given, or an SDK set the global
+        ones. Until then the clients do not watch their requests at all (no cost)."""
+        if self._explicit:
+            return True
+        idle_tracers = (self._trace.ProxyTracerProvider, self._trace.NoOpTracerProvider)
+        if not isinstance(self._trace.get_tracer_provider(), idle_tracers):
+            return True
+        meter_provider = self._metrics.get_meter_provider()
+        return not (
+            isinstance(meter_provider, self._metrics.NoOpMeterProvider)
+            or type(meter_provider).__name__ == "_ProxyMeterProvider"
         )
 
     # --- one API request (called by _observe) ---------------------------------------------------

@@ -3,6 +3,7 @@ per sync stream run; and no token, secret or customer data in any of them."""
 
 from __future__ import annotations
 
+import inspect
 import sys
 
 import anyio
@@ -11,6 +12,7 @@ from opentelemetry.trace import SpanKind, StatusCode
 
 import lightspeed_pos as ls
 from lightspeed_pos import F, Query
+from lightspeed_pos._flow import request_flow
 from lightspeed_pos.sandbox import Sandbox
 from lightspeed_pos.telemetry import path_template
 from tests.support.holders import ExampleTokenHolder
@@ -243,6 +245,31 @@ def test_telemetry_is_on_by_default_when_opentelemetry_is_installed() -> None:
     client = ls.Client(ExampleTokenHolder())
     assert isinstance(client.telemetry, Telemetry) and client.telemetry is default_telemetry()
     assert ls.Client(ExampleTokenHolder(), telemetry=True).telemetry is not None
+
+
+def test_the_global_providers_are_used_once_an_sdk_sets_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Until an SDK is configured nothing would be recorded, so requests are not watched at all."""
+    from opentelemetry import trace
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    from lightspeed_pos.telemetry import Telemetry
+
+    telemetry = Telemetry()
+    assert not telemetry.active()
+    client = ls.Client(ExampleTokenHolder(), transport=Script(item_page).transport(), telemetry=telemetry)
+    flow = client._flow(client._spec("GET", ITEM, None, None))
+    assert inspect.getgeneratorstate(flow) == "GEN_CREATED" and flow.gi_code is request_flow.__code__  # type: ignore[attr-defined]
+    flow.close()
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    monkeypatch.setattr(trace, "get_tracer_provider", lambda: provider)
+    assert telemetry.active()
+    telemetry.tracer = provider.get_tracer("lightspeed_pos")  # what the proxy tracer resolves to
+    client.request("GET", ITEM)
+    assert [span.name for span in exporter.get_finished_spans()] == [f"GET {TEMPLATE}"]
 
 
 def test_without_opentelemetry_installed_clients_work_and_the_error_is_clear(
