@@ -36,12 +36,14 @@ S = TypeVar("S", bound="Resource[Any]")
 A = TypeVar("A", bound="Resource[Any]")
 
 
-class Child(Generic[S, A]):
+class Child(property, Generic[S, A]):
     """One of the account's collections (``account.items``): a ``Collection`` of ``S`` records on
     an account of a :class:`~lightspeed_pos.Client`, an ``AsyncCollection`` of ``A`` records on one
-    of an :class:`~lightspeed_pos.AsyncClient`. Built on each access (the client caches them)."""
+    of an :class:`~lightspeed_pos.AsyncClient`. Read-only, as a property is (and it is one, for
+    whoever lists an account's properties); the client caches the collections."""
 
     def __init__(self, name: str) -> None:
+        super().__init__()
         self.name = name
         """The catalogue row (``Item``)."""
 
