@@ -36,6 +36,7 @@ from .errors import (
     ServerError,
     UnauthorizedError,
     UnprocessableEntityError,
+    WriteOutcomeUnknownError,
 )
 from .models import (
     Account,
@@ -104,6 +105,7 @@ __all__ = [
     "UnauthorizedError",
     "UnprocessableEntityError",
     "Vendor",
+    "WriteOutcomeUnknownError",
     "__version__",
     "errors",
     "estimate_cost",

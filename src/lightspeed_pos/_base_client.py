@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx2
 
+from ._body import ACCEPT_ENCODING, DEFAULT_MAX_RESPONSE_SIZE, BodyReader
 from ._catalog import ResourceSpec
 from ._collection_base import model_for, spec_for
 from ._flow import FlowSettings, RequestSpec
@@ -48,6 +49,7 @@ class BaseClient:
         clock: Callable[[], float],
         user_agent: str | None,
         rng: random.Random | None,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
     ) -> None:
         self._http = http
         self._owns_http = owns_http
@@ -57,8 +59,14 @@ class BaseClient:
         self.throttler = Throttler(clock)
         """The bucket of each account; ``bucket_level``/``bucket_max`` give the last values seen."""
         policy = retry_policy or RetryPolicy(max_retries=max_retries)
-        headers = {"Accept": "application/json", "User-Agent": user_agent or f"lightspeed-pos/{__version__}"}
-        self._settings = FlowSettings(self.throttler, policy, headers, rng or random.Random())
+        headers = {
+            "Accept": "application/json",
+            "Accept-Encoding": ACCEPT_ENCODING,
+            "User-Agent": user_agent or f"lightspeed-pos/{__version__}",
+        }
+        self._settings = FlowSettings(
+            self.throttler, policy, headers, rng or random.Random(), max_response_size
+        )
         self._collections: dict[tuple[str, int | None], Any] = {}
         self._tokens: Any = None
         self._account_tokens: dict[str, Any] = {}
@@ -82,6 +90,10 @@ class BaseClient:
                 "or to client.account(...)"
             )
         return tokens
+
+    def _reader(self, response: httpx2.Response) -> BodyReader:
+        """A reader of ``response``'s body under the client's cap."""
+        return BodyReader(response, self._settings.max_response_size)
 
     @property
     def retry_policy(self) -> RetryPolicy:
