@@ -219,7 +219,9 @@ class KeyringTokenStore:
             return None
         tokens = _tokens_from(secret.encode("utf-8", "surrogatepass"))
         if tokens is None:
-            logger.warning("the keyring entry %s/%s is unreadable (not token JSON)", self.service, self.username)
+            logger.warning(
+                "the keyring entry %s/%s is unreadable (not token JSON)", self.service, self.username
+            )
         return tokens
 
     def save(self, tokens: TokenSet) -> None:
