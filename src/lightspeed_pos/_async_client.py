@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from contextlib import aclosing
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import anyio
@@ -81,8 +82,9 @@ class AsyncClient(BaseClient):
         try:
             reader = self._reader(response)
             if not reader.done:
-                async for chunk in response.aiter_raw():
-                    reader.feed(chunk)
+                async with aclosing(response.aiter_raw()) as chunks:
+                    async for chunk in chunks:
+                        reader.feed(chunk)
             return reader.response()
         finally:
             await response.aclose()

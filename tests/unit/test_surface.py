@@ -21,7 +21,8 @@ EXPECTED = {
     "InvalidResponseError", "Inventory", "Item", "ItemAttributeSet", "ItemMatrix", "LightspeedError",
     "NotFoundError", "OperationNotAllowedError", "Order", "PriceLevel", "RateLimitError", "Resource",
     "RetryPolicy", "Sale", "SaleLine", "ServerError", "Shop", "SpecialOrder", "Throttler", "TokenHolder",
-    "UnauthorizedError", "UnprocessableEntityError", "Vendor", "WriteOutcomeUnknownError", "__version__", "errors",
+    "UnauthorizedError", "UnprocessableEntityError", "Vendor", "__version__", "errors",
+    "WriteOutcomeUnknownError",
     "F", "Or", "Query", "estimate_cost", "oauth", "query", "LoginRequiredError", "RelatedList",
 }  # fmt: skip
 
