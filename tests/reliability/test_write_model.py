@@ -82,6 +82,7 @@ class WritesUnderFaults(RuleBasedStateMachine):
         self.clock = [0.0]
         self.client = self.sandbox.client(retry_policy=POLICY, sleep=self._sleep, clock=lambda: self.clock[0])
         self.account: Any = self.client.account(self.sandbox.account_id)
+        self.engine: Any = self.sandbox.engine
         self.categories: dict[int, str] = {}
         self.sales: dict[int, int] = {}  # saleID -> lines it holds
         self.items = list(range(1, 11))
@@ -186,7 +187,7 @@ class WritesUnderFaults(RuleBasedStateMachine):
         outcome = self.write(
             "PUT Item (plain)", faults, lambda: self.account.items.update(item_id, description=new)
         )
-        record = self.sandbox.engine.record(self.sandbox.account_id, "Item", item_id)
+        record = self.engine.record(self.sandbox.account_id, "Item", item_id)
         assert record is not None
         self.check(outcome, int(record["description"] == new))
 
@@ -214,7 +215,7 @@ class WritesUnderFaults(RuleBasedStateMachine):
         outcome = self.write(
             "DELETE Category (deletes)", faults, lambda: self.account.categories.destroy(category_id)
         )
-        gone = self.sandbox.engine.record(self.sandbox.account_id, "Category", category_id) is None
+        gone = self.engine.record(self.sandbox.account_id, "Category", category_id) is None
         self.check(outcome, int(gone))
         if gone:
             del self.categories[category_id]
@@ -225,7 +226,7 @@ class WritesUnderFaults(RuleBasedStateMachine):
             return
         item_id = data.draw(st.sampled_from(self.items))
         outcome = self.write("DELETE Item (archives)", faults, lambda: self.account.items.destroy(item_id))
-        record = self.sandbox.engine.record(self.sandbox.account_id, "Item", item_id)
+        record = self.engine.record(self.sandbox.account_id, "Item", item_id)
         archived = record is not None and record["archived"] == "true"
         self.check(outcome, int(archived))
         if archived:
@@ -241,7 +242,7 @@ class WritesUnderFaults(RuleBasedStateMachine):
             faults,
             lambda: self.account.customers.action(customer_id, "anonymize"),
         )
-        record = self.sandbox.engine.record(self.sandbox.account_id, "Customer", customer_id)
+        record = self.engine.record(self.sandbox.account_id, "Customer", customer_id)
         anonymized = record is not None and record["archived"] == "true"
         self.check(outcome, int(anonymized))
         if anonymized:
