@@ -28,6 +28,7 @@ __all__ = [
     "ConflictError",
     "ForbiddenError",
     "InvalidResponseError",
+    "InvalidValueError",
     "LightspeedError",
     "LoginRequiredError",
     "NotFoundError",
@@ -88,6 +89,10 @@ class InvalidResponseError(LightspeedError):
         super().__init__(message, secrets=secrets_of(_request_of(response)))
         self.response = response
         self.body = body
+
+
+class InvalidValueError(LightspeedError, ValueError):
+    """A value given to ``build()`` cannot be converted to its field's type (``"abc"`` for an id)."""
 
 
 class APIStatusError(LightspeedError):
