@@ -14,10 +14,12 @@ from ._base_client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, BaseClient
 from ._body import DEFAULT_MAX_RESPONSE_SIZE
 from ._collection import Collection
 from ._collection_base import Op
-from ._flow import Flow, GetToken, Refresh, RequestSpec, Send, Sleep, request_flow
+from ._flow import Event, Flow, GetToken, Refresh, RequestSpec, Send, Sleep
 from ._retry import RetryPolicy
 from ._wire import ParamsInput, decode_json
 from .errors import InvalidResponseError
+from .events import EventHooks
+from .telemetry import Telemetry
 
 if TYPE_CHECKING:
     from .models import Account, Locale, Session
@@ -55,6 +57,8 @@ class Client(BaseClient):
         user_agent: str | None = None,
         rng: random.Random | None = None,
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
+        event_hooks: EventHooks | None = None,
+        telemetry: Telemetry | bool | None = None,
     ) -> None:
         super().__init__(
             oauth_token_holder,
@@ -68,6 +72,8 @@ class Client(BaseClient):
             user_agent=user_agent,
             rng=rng,
             max_response_size=max_response_size,
+            event_hooks=event_hooks,
+            telemetry=telemetry,
         )
 
     # --- carrying out flows and ops ------------------------------------------------------------
@@ -105,12 +111,15 @@ class Client(BaseClient):
                     result = self._tokens_for(step.account).token()
                 elif isinstance(step, Refresh):
                     result = self._tokens_for(step.account).refresh(step.stale_token)
+                elif isinstance(step, Event):
+                    for hook in self._hooks.get(step.name, ()):
+                        hook(step.payload)
         finally:
             flow.close()  # on an interruption: the flow gives its bucket reservation back
 
     def send(self, spec: RequestSpec) -> httpx2.Response:
         """Send one request through the throttler, the token refresh and the retries."""
-        return self._run(request_flow(self._settings, spec))
+        return self._run(self._flow(spec))
 
     def drive(self, op: Op[T]) -> T:
         """Carry out an operation: send each request it yields, return what it returns."""
