@@ -13,7 +13,11 @@ what the caller was told:
 * it raised another error: it is not applied at all.
 
 ``LIGHTSPEED_FAULT_EXAMPLES`` (default 20 sequences) and ``LIGHTSPEED_FAULT_STEPS`` (default 12
-writes each) make it run longer; the figures are printed with ``pytest -s``.
+writes each) make it run longer, ``LIGHTSPEED_FAULT_RANDOM=1`` draws new sequences instead of the
+fixed ones; the figures are printed with ``pytest -s``. A long run needs ``--timeout=0``::
+
+    LIGHTSPEED_FAULT_EXAMPLES=200 LIGHTSPEED_FAULT_STEPS=25 LIGHTSPEED_FAULT_RANDOM=1 \
+        pytest -s --timeout=0 tests/reliability/test_write_model.py
 """
 
 from __future__ import annotations
