@@ -38,6 +38,7 @@ from .errors import (
     ServerError,
     UnauthorizedError,
     UnprocessableEntityError,
+    WriteOutcomeUnknownError,
 )
 from .models import (
     Account,
@@ -109,6 +110,7 @@ __all__ = [
     "UnauthorizedError",
     "UnprocessableEntityError",
     "Vendor",
+    "WriteOutcomeUnknownError",
     "__version__",
     "errors",
     "estimate_cost",
