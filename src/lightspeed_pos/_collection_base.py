@@ -94,7 +94,7 @@ class Pager(Generic[R]):
             return None
         self._guard.check(self._next)
         self._current = self._next
-        return RequestSpec("GET", self._next.url, self._next.params)
+        return RequestSpec("GET", self._next.url, self._next.params, parsed=self._next.parsed)
 
     def read(self, response: httpx2.Response) -> list[R]:
         """The records of the page just fetched."""
@@ -103,7 +103,8 @@ class Pager(Generic[R]):
         self._next = page.next
         if self._next is None:
             self._start_next_part()
-        found = [self._collection.wrap(r) for r in page.records]
+        wrap = self._collection.wrap
+        found = [wrap(r, lazy=True) for r in page.records]
         if self._seen is None:
             return found
         fresh = [r for r in found if r.id not in self._seen]
@@ -203,8 +204,9 @@ class CollectionBase(Generic[R]):
         return RequestSpec(method, self.url(record_id), None, body)
 
     # --- answers --------------------------------------------------------------------------------
-    def wrap(self, record: dict[str, Any]) -> R:
-        return self.model.from_wire(record, self)
+    def wrap(self, record: dict[str, Any], *, lazy: bool = False) -> R:
+        """A record of this collection; ``lazy``: validated on first typed access (listings)."""
+        return self.model.from_wire(record, self, lazy=lazy)
 
     def read_one(self, response: httpx2.Response) -> R:
         payload = decode_json(response)

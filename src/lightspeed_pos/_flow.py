@@ -76,6 +76,15 @@ class RequestSpec:
     body: bytes | None = None
     content_type: str = "application/json"
     """The body's type: JSON, or ``multipart/form-data; boundary=...`` for uploads."""
+    parsed: httpx2.URL | None = field(default=None, compare=False, repr=False)
+    """``url`` already parsed (a listing's next page), so that no URL is parsed twice."""
+
+
+def target_url(spec: RequestSpec) -> httpx2.URL:
+    """The URL of ``spec`` with its query, parsed once for the whole request."""
+    if spec.params:
+        return httpx2.URL(f"{spec.url}?{encode_query(spec.params)}")
+    return spec.parsed if spec.parsed is not None else httpx2.URL(spec.url)
 
 
 def bucket_key(url: httpx2.URL) -> str:
@@ -84,15 +93,15 @@ def bucket_key(url: httpx2.URL) -> str:
     return match.group(1) if match else "global"
 
 
-def estimate(spec: RequestSpec) -> float:
-    """The cost the server will charge for ``spec`` (REFERENCE 3.2)."""
+def estimate(spec: RequestSpec, url: httpx2.URL | None = None) -> float:
+    """The cost the server will charge for ``spec`` (REFERENCE 3.2); ``url``: its parsed URL."""
     body: Any = None
     if spec.body:
         try:
             body = json.loads(spec.body)
         except ValueError:
             body = None
-    url = httpx2.URL(spec.url)
+    url = url if url is not None else target_url(spec)
     query = spec.params if spec.params is not None else tuple(url.params.multi_items())
     return request_cost(spec.method, url.path, query, body)
 
@@ -116,20 +125,22 @@ class FlowSettings:
     rng: random.Random = field(default_factory=random.Random)
 
 
-def build_request(settings: FlowSettings, spec: RequestSpec, token: str) -> httpx2.Request:
+def build_request(
+    settings: FlowSettings, spec: RequestSpec, token: str, url: httpx2.URL | None = None
+) -> httpx2.Request:
     headers = dict(settings.headers)
     headers["Authorization"] = f"Bearer {token}"
     if spec.body is not None:
         headers["Content-Type"] = spec.content_type
-    url = f"{spec.url}?{encode_query(spec.params)}" if spec.params else spec.url
-    return httpx2.Request(spec.method, url, content=spec.body, headers=headers)
+    target = url if url is not None else target_url(spec)
+    return httpx2.Request(spec.method, target, content=spec.body, headers=headers)
 
 
 def request_flow(settings: FlowSettings, spec: RequestSpec) -> Flow:
     """The life of one request; returns the successful response or raises a LightspeedError."""
-    url = httpx2.URL(spec.url)
+    url = target_url(spec)
     key = bucket_key(url)
-    cost = estimate(spec)
+    cost = estimate(spec, url)
     attempt = rate_limited = 0
     refreshes = 0
     own_refresh = False  # whether the last refresh was this request's own (not another's)
@@ -139,7 +150,7 @@ def request_flow(settings: FlowSettings, spec: RequestSpec) -> Flow:
             yield Sleep(wait, "bucket")
         try:
             token: str = yield GetToken(key)
-            request = build_request(settings, spec, token)
+            request = build_request(settings, spec, token, url)
             sent_at = settings.throttler.now()
             response: httpx2.Response = yield Send(request)
         except httpx2.TransportError as error:

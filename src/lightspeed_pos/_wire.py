@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx2
 
+from . import _json
 from .errors import InvalidResponseError
 
 
@@ -37,7 +38,7 @@ def decode_json(response: httpx2.Response) -> dict[str, Any]:
     if not content.strip():
         return {}
     try:
-        payload = json.loads(content)
+        payload = _json.loads(content)
     except ValueError as exc:
         kind = response.headers.get("content-type", "unknown content type")
         snippet = content[:80].decode("utf-8", "replace")
