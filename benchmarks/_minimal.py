@@ -92,6 +92,11 @@ class _State:
                 initial_level=self.options.bucket_size,
             )
             return 200, b"", b"{}"
+        answer = self.item_page(method, target)
+        self.statuses[answer[0]] += 1
+        return answer
+
+    def item_page(self, method: bytes, target: bytes) -> tuple[int, bytes, bytes]:
         found = _PATH.match(target)
         if method != b"GET" or found is None:
             return 404, b"", b'{"httpCode":"404","message":"not served here"}'
@@ -131,7 +136,6 @@ class _Protocol(asyncio.Protocol):
                     length = int(line[15:])
             self.buffer = self.buffer[length:]  # the benchmarks send no bodies but _reset's empty one
             status, extra, body = self.state.answer(method, target)
-            self.state.statuses[status] += 1
             head_out = b"HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n%s\r\n" % (
                 status,
                 _REASONS[status],
