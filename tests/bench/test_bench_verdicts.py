@@ -7,7 +7,7 @@ from pathlib import Path
 
 import benchmarks.__main__ as runner
 import pytest
-from benchmarks._harness import Row
+from benchmarks._harness import Row, write_results
 
 
 def fake_suite(passed: bool | None) -> list[Row]:
@@ -60,5 +60,5 @@ def test_charts_are_drawn_and_embedded(tmp_path: Path) -> None:
     for _, name in drawn:
         assert (tmp_path / name).read_bytes().startswith(b"\x89PNG")
     md = tmp_path / "benchmarks.md"
-    runner.write_results(rows, size="tiny", json_path=tmp_path / "r.json", md_path=md, charts=drawn)
+    write_results(rows, size="tiny", json_path=tmp_path / "r.json", md_path=md, charts=drawn)
     assert f"]({charts.BUCKET_CHART})" in md.read_text()

@@ -14,7 +14,7 @@ import pytest
 import lightspeed_pos as ls
 from tests.support.holders import ExampleTokenHolder
 
-RECORDS = [
+RECORDS: list[dict[str, Any]] = [
     {
         "itemID": "1",
         "description": "Shirt",
@@ -55,7 +55,7 @@ def test_the_first_typed_access_validates_the_whole_record() -> None:
     assert first.defaultCost == Decimal("4.50")
     assert not is_lazy(first)
     assert first.itemID == 1 and first.tax is True and first.description == "Shirt"
-    assert first.Prices == {"ItemPrice": []}  # extras too
+    assert first.model_extra == {"Prices": {"ItemPrice": []}}  # extras too
     assert first.attributes["defaultCost"] == "4.50"  # the raw record is untouched
 
 
