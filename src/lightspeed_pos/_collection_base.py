@@ -103,8 +103,7 @@ class Pager(Generic[R]):
         self._next = page.next
         if self._next is None:
             self._start_next_part()
-        wrap = self._collection.wrap
-        found = [wrap(r, lazy=True) for r in page.records]
+        found = self._collection.model.many_from_wire(page.records, self._collection)
         if self._seen is None:
             return found
         fresh = [r for r in found if r.id not in self._seen]
@@ -204,9 +203,8 @@ class CollectionBase(Generic[R]):
         return RequestSpec(method, self.url(record_id), None, body)
 
     # --- answers --------------------------------------------------------------------------------
-    def wrap(self, record: dict[str, Any], *, lazy: bool = False) -> R:
-        """A record of this collection; ``lazy``: validated on first typed access (listings)."""
-        return self.model.from_wire(record, self, lazy=lazy)
+    def wrap(self, record: dict[str, Any]) -> R:
+        return self.model.from_wire(record, self)
 
     def read_one(self, response: httpx2.Response) -> R:
         payload = decode_json(response)

@@ -183,6 +183,25 @@ class Resource(BaseModel):
         return resource
 
     @classmethod
+    def many_from_wire(
+        cls, records: list[dict[str, Any]], collection: CollectionBase[Any] | None
+    ) -> list[Self]:
+        """The records of a listing page, each validated on its first typed access (the hot path of
+        every listing: one allocation of the record and one of its state, nothing else)."""
+        new = cls.__new__
+        set_slot = object.__setattr__
+        found = []
+        for attributes in records:
+            resource = new(cls)
+            set_slot(
+                resource,
+                "__pydantic_private__",
+                {"_attributes": attributes, "_collection": collection, "_relations": {}, "_lazy": True},
+            )
+            found.append(resource)
+        return found
+
+    @classmethod
     def _validated(cls, attributes: dict[str, Any]) -> Self:
         """``attributes`` validated into a new instance (its private state not set)."""
         try:
