@@ -14,13 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, Self, TypeVar, overload
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ConfigDict
 
+from ._lazy_record import LazyRecord
 from ._wire import to_int
-from .errors import InvalidResponseError, LightspeedError
+from .errors import LightspeedError
 
 if TYPE_CHECKING:
-    from ._collection_base import CollectionBase
+    pass
 
 T = TypeVar("T")
 
@@ -123,15 +124,7 @@ class relation(Generic[T]):
         return found
 
 
-def _state_getter(name: str) -> Callable[[Any], Any]:
-    def get(resource: Any) -> Any:
-        return resource._state()[name]
-
-    get.__name__ = name
-    return get
-
-
-class Resource(BaseModel):
+class Resource(LazyRecord):
     """One record of the API."""
 
     model_config = ConfigDict(
@@ -146,147 +139,6 @@ class Resource(BaseModel):
     """The record's key in the API's envelopes (``Item``)."""
     __id_field__: ClassVar[str] = ""
     """The primary key field (``itemID``)."""
-
-    # The record's own state lives in pydantic's ``__pydantic_private__`` slot, as one dict, but
-    # is not declared with ``PrivateAttr``: pydantic would then build defaults for it on every
-    # validation (a sixth of a listing's validation time), only for ``from_wire`` to replace them.
-    if TYPE_CHECKING:
-        _attributes: dict[str, Any]
-        _collection: Any
-        _relations: dict[str, Any]
-    else:
-        _attributes = property(_state_getter("_attributes"))
-        _collection = property(_state_getter("_collection"))
-        _relations = property(_state_getter("_relations"))
-
-    @classmethod
-    def from_wire(
-        cls,
-        attributes: dict[str, Any],
-        collection: CollectionBase[Any] | None = None,
-        *,
-        lazy: bool = False,
-    ) -> Self:
-        """A resource from a record as the API sent it (or as the user gave it).
-
-        ``lazy=True`` (the records of a listing) defers validation to the first typed access
-        (``item.defaultCost``): a record read only through :attr:`attributes` (an export, a sync)
-        is never validated. A value of the wrong type then raises :class:`InvalidResponseError`
-        at that first access instead of here.
-        """
-        resource = cls.__new__(cls) if lazy else cls._validated(attributes)
-        object.__setattr__(
-            resource,
-            "__pydantic_private__",
-            {"_attributes": attributes, "_collection": collection, "_relations": {}, "_lazy": lazy},
-        )
-        return resource
-
-    @classmethod
-    def many_from_wire(
-        cls, records: list[dict[str, Any]], collection: CollectionBase[Any] | None
-    ) -> list[Self]:
-        """The records of a listing page, each validated on its first typed access (the hot path of
-        every listing: one allocation of the record and one of its state, nothing else)."""
-        new = cls.__new__
-        set_slot = object.__setattr__
-        found = []
-        for attributes in records:
-            resource = new(cls)
-            set_slot(
-                resource,
-                "__pydantic_private__",
-                {"_attributes": attributes, "_collection": collection, "_relations": {}, "_lazy": True},
-            )
-            found.append(resource)
-        return found
-
-    @classmethod
-    def _validated(cls, attributes: dict[str, Any]) -> Self:
-        """``attributes`` validated into a new instance (its private state not set)."""
-        try:
-            return cls.__pydantic_validator__.validate_python(attributes)  # type: ignore[no-any-return]
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(part) for part in first["loc"])
-            raise InvalidResponseError(
-                f"{cls.__entity__ or cls.__name__} field {where!r} has a value of the wrong type: "
-                f"{first['input']!r} ({first['msg']})",
-                body=attributes,
-            ) from exc
-
-    def _state(self) -> dict[str, Any]:
-        """The private state, created empty for a model built by pydantic (``Item(...)``)."""
-        state = self.__pydantic_private__
-        if state is None:
-            state = {"_attributes": {}, "_collection": None, "_relations": {}, "_lazy": False}
-            object.__setattr__(self, "__pydantic_private__", state)
-        return state
-
-    def _ensure_validated(self) -> None:
-        """Validate a lazily built record now (once): its typed fields and extras appear."""
-        state = self._state()
-        if not state["_lazy"]:
-            return
-        # Validated into a fresh instance, whose parts are then taken: the record's private state
-        # is never touched, so a thread reading ``attributes`` meanwhile sees it whole.
-        done = type(self)._validated(state["_attributes"])
-        object.__setattr__(self, "__dict__", done.__dict__)
-        object.__setattr__(self, "__pydantic_extra__", done.__pydantic_extra__)
-        object.__setattr__(self, "__pydantic_fields_set__", done.__pydantic_fields_set__)
-        state["_lazy"] = False
-
-    if not TYPE_CHECKING:  # as pydantic's own: a type checker still refuses unknown attributes
-
-        def __getattr__(self, name: str) -> Any:
-            if not name.startswith("__"):
-                state = self.__pydantic_private__
-                if state is not None and state["_lazy"]:
-                    self._ensure_validated()
-                    return getattr(self, name)
-            return super().__getattr__(name)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        self._ensure_validated()
-        super().__setattr__(name, value)
-
-    def __delattr__(self, name: str) -> None:
-        self._ensure_validated()
-        super().__delattr__(name)
-
-    # pydantic's methods that read the fields directly: the record is validated first
-    def model_dump(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        self._ensure_validated()
-        return super().model_dump(*args, **kwargs)
-
-    def model_dump_json(self, *args: Any, **kwargs: Any) -> str:
-        self._ensure_validated()
-        return super().model_dump_json(*args, **kwargs)
-
-    def model_copy(self, *args: Any, **kwargs: Any) -> Self:
-        self._ensure_validated()
-        return super().model_copy(*args, **kwargs)
-
-    @property
-    def model_fields_set(self) -> set[str]:
-        self._ensure_validated()
-        return self.__pydantic_fields_set__
-
-    def __copy__(self) -> Self:
-        self._ensure_validated()
-        return super().__copy__()
-
-    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
-        self._ensure_validated()
-        return super().__deepcopy__(memo)
-
-    def __getstate__(self) -> dict[Any, Any]:
-        self._ensure_validated()
-        return super().__getstate__()
-
-    def __iter__(self) -> Any:
-        self._ensure_validated()
-        return super().__iter__()
 
     # --- the raw record -------------------------------------------------------------------------
     @property
@@ -349,7 +201,8 @@ class Resource(BaseModel):
         object.__setattr__(self, "__pydantic_extra__", other.__pydantic_extra__)
         object.__setattr__(self, "__pydantic_fields_set__", other.__pydantic_fields_set__)
         state = self._state()
-        state.update(_attributes=other._attributes, _relations={}, _lazy=False)
+        shared = other._state().get("_shared_fields", False)
+        state.update(_attributes=other._attributes, _relations={}, _lazy=False, _shared_fields=shared)
 
     def _take(self, result: Any) -> Self:
         """Adopt an answer in place; with the async client, return an awaitable that does."""

@@ -162,3 +162,15 @@ def test_find_still_validates_at_once() -> None:
     transport = httpx2.MockTransport(lambda request: httpx2.Response(200, json=body))
     found = ls.Client(ExampleTokenHolder(), transport=transport).account(1).items.find(1)
     assert not is_lazy(found) and found.defaultCost == Decimal("4")
+
+
+def test_records_share_a_fields_set_until_one_changes() -> None:
+    first, second = items([{"itemID": "1", "description": "a"}, {"itemID": "2", "description": "b"}])
+    assert first.itemID == 1 and second.itemID == 2
+    assert first.__pydantic_fields_set__ is second.__pydantic_fields_set__
+    second.upc = "123"
+    assert second.model_fields_set == {"itemID", "description", "upc"}
+    assert first.model_fields_set == {"itemID", "description"}
+    assert first.__pydantic_fields_set__ is not second.__pydantic_fields_set__
+    first.model_fields_set.add("x")  # the set handed out is the record's own
+    assert "x" not in items([{"itemID": "3", "description": "c"}])[0].model_fields_set
