@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import InvalidResponseError
+from .errors import InvalidResponseError, InvalidValueError
 
 _FIELDS_SETS: dict[tuple[type, tuple[str, ...]], set[str]] = {}
 _MAX_FIELDS_SETS = 1024
@@ -63,15 +63,18 @@ class LazyRecord(BaseModel):
         collection: Any = None,
         *,
         lazy: bool = False,
+        given: bool = False,
     ) -> Self:
-        """A resource from a record as the API sent it (or as the user gave it).
+        """A resource from a record as the API sent it, or as the user gave it (``given``: then
+        ints, Decimals, floats, bools and datetimes are converted as the wire would carry them,
+        and what cannot be is an :class:`InvalidValueError`).
 
         ``lazy=True`` (the records of a listing) defers validation to the first typed access
         (``item.defaultCost``): a record read only through :attr:`attributes` (an export, a sync)
         is never validated. A value of the wrong type then raises :class:`InvalidResponseError`
         at that first access instead of here.
         """
-        resource = cls.__new__(cls) if lazy else cls._validated(attributes)
+        resource = cls.__new__(cls) if lazy else cls._validated(attributes, given=given)
         object.__setattr__(
             resource,
             "__pydantic_private__",
@@ -97,7 +100,7 @@ class LazyRecord(BaseModel):
         return found
 
     @classmethod
-    def _validated(cls, attributes: dict[str, Any]) -> Self:
+    def _validated(cls, attributes: dict[str, Any], *, given: bool = False) -> Self:
         """``attributes`` validated into a new instance (its private state not set)."""
         try:
             return cls.__pydantic_validator__.validate_python(attributes)  # type: ignore[no-any-return]
@@ -105,6 +108,10 @@ class LazyRecord(BaseModel):
             first = exc.errors()[0]
             where = ".".join(str(part) for part in first["loc"])
             entity = getattr(cls, "__entity__", "") or cls.__name__
+            if given:
+                raise InvalidValueError(
+                    f"{entity} field {where!r} cannot take {first['input']!r} ({first['msg']})"
+                ) from exc
             raise InvalidResponseError(
                 f"{entity} field {where!r} has a value of the wrong type: "
                 f"{first['input']!r} ({first['msg']})",

@@ -12,16 +12,13 @@ import inspect
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, Self, TypeVar, overload
+from typing import Any, ClassVar, Generic, Literal, Self, TypeVar, overload
 
 from pydantic import ConfigDict
 
 from ._lazy_record import LazyRecord
 from ._wire import to_int
 from .errors import LightspeedError
-
-if TYPE_CHECKING:
-    pass
 
 T = TypeVar("T")
 
