@@ -71,6 +71,7 @@ class PeakSampler:
 
 def measure_here(how: str, items: int) -> dict[str, Any]:
     """In this process: iterate ``items`` items with ``each()`` or ``all()``; the RSS figures."""
+    from lightspeed_pos import _json
     from lightspeed_pos.sandbox import Sandbox
 
     sandbox = Sandbox(items=items, rate_limit=False, time_scale=1e6)
@@ -86,20 +87,30 @@ def measure_here(how: str, items: int) -> dict[str, Any]:
         "rss_before_mb": before,
         "peak_growth_mb": sampler.peak - before,
         "ru_maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "parser": _json.PARSER,
     }
 
 
-def measure_in_subprocess(how: str, items: int) -> dict[str, Any]:
-    """:func:`measure_here` in a fresh interpreter."""
+def measure_in_subprocess(how: str, items: int, parser: str = "") -> dict[str, Any]:
+    """:func:`measure_here` in a fresh interpreter (``parser``: ``json`` forces the standard
+    library's JSON parser, as without the ``fast`` extra)."""
+    env = {**os.environ, "LIGHTSPEED_POS_JSON": parser}
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks.memory", how, str(items)],
         cwd=ROOT,
+        env=env,
         capture_output=True,
         text=True,
         check=True,
     )
     result: dict[str, Any] = json.loads(done.stdout)
     return result
+
+
+def parser_in_use() -> str:
+    from lightspeed_pos import _json
+
+    return _json.PARSER
 
 
 def per_record() -> dict[str, float]:
@@ -178,17 +189,19 @@ def run(size: str = "full") -> list[Row]:
             {"typed_record_bytes": round(sizes["typed_record_bytes"])},
         ),
     ]
-    jobs = [("each", items), ("all", items), ("each", items // 10)]
+    jobs = [("each", items, ""), ("all", items, "json"), ("each", items // 10, ""), ("all", items, "")]
     with ThreadPoolExecutor(max_workers=2) as pool:
-        each_n, all_n, each_tenth = pool.map(lambda job: measure_in_subprocess(*job), jobs)
+        each_n, all_n, each_tenth, all_default = pool.map(lambda job: measure_in_subprocess(*job), jobs)
+    all_n["how"] = "all() [standard-library JSON]"
+    all_default["how"] = f"all() [{all_default.get('parser', parser_in_use())} JSON]"
     flat = each_n["peak_growth_mb"] <= each_tenth["peak_growth_mb"] + FLAT_MARGIN_MB
-    for result in (each_n, each_tenth, all_n):
-        details = {k: result[k] for k in ("count", "rss_before_mb", "ru_maxrss_mb")}
+    for result in (each_n, each_tenth, all_n, all_default):
+        details = {k: result[k] for k in ("count", "rss_before_mb", "ru_maxrss_mb", "parser")}
         rows.append(
             Row(
                 SECTION,
                 f"{result['items']:,} items",
-                f"{result['how']}()",
+                result["how"] if result["how"].startswith("all()") else f"{result['how']}()",
                 "peak RSS growth (MiB)",
                 result["peak_growth_mb"],
                 details,

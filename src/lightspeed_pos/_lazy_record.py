@@ -54,7 +54,7 @@ class LazyRecord(BaseModel):
     else:
         _attributes = property(_state_getter("_attributes"))
         _collection = property(_state_getter("_collection"))
-        _relations = property(_state_getter("_relations"))
+        _relations = property(lambda self: self._relations_cache())
 
     @classmethod
     def from_wire(
@@ -94,7 +94,7 @@ class LazyRecord(BaseModel):
             set_slot(
                 resource,
                 "__pydantic_private__",
-                {"_attributes": attributes, "_collection": collection, "_relations": {}, "_lazy": True},
+                {"_attributes": attributes, "_collection": collection, "_relations": None, "_lazy": True},
             )
             found.append(resource)
         return found
@@ -117,6 +117,14 @@ class LazyRecord(BaseModel):
                 f"{first['input']!r} ({first['msg']})",
                 body=attributes,
             ) from exc
+
+    def _relations_cache(self) -> dict[str, Any]:
+        """The relations loaded so far (made on first use: most records never load one)."""
+        state = self._state()
+        cache: dict[str, Any] | None = state["_relations"]
+        if cache is None:
+            cache = state["_relations"] = {}
+        return cache
 
     def _state(self) -> dict[str, Any]:
         """The private state, created empty for a model built by pydantic (``Item(...)``)."""
