@@ -4,7 +4,7 @@ against raw httpx2 plus ``json.loads``, on the same 100-item Item pages.
 First line: against the minimal server (``_minimal.py``) in a process of its own, with bucket
 headers that never throttle, so that the figures are the client's alone. Second line: against the
 in-process sandbox (its own work, about a millisecond a page, is then added to both sides and
-dilutes the ratios; the time spent inside its transport is subtracted for the client CPU).
+dilutes the ratios, and counts in the CPU per request).
 
 The modes run in rotation (each rotation starts one mode later), ``rotations`` times, and every
 ratio is taken within one rotation; the table gives the median and the spread (min-max):
@@ -35,7 +35,7 @@ import lightspeed_pos as ls
 from lightspeed_pos import _json
 from lightspeed_pos.sandbox import Sandbox
 
-from ._harness import AsyncRecordingTransport, Recorder, RecordingTransport, Row
+from ._harness import Row
 from ._minimal import FIXTURE, Options, minimal_server
 from ._served import StaticHolder
 
@@ -75,8 +75,6 @@ class Timing:
     requests: int
     wall: float
     cpu: float
-    inside: float = 0.0
-    """Seconds spent inside the sandbox's transport (0 against the minimal server)."""
 
     @property
     def per_second(self) -> float:
@@ -84,8 +82,8 @@ class Timing:
 
     @property
     def cpu_ms(self) -> float:
-        """Process CPU per request, less the in-process sandbox's own time."""
-        return max(0.0, self.cpu - self.inside) / self.requests * 1000
+        """Process CPU per request (with the in-process sandbox, its own work included)."""
+        return self.cpu / self.requests * 1000
 
 
 @dataclass
@@ -98,21 +96,18 @@ class Target:
     sandbox: Sandbox | None = None
     """The in-process sandbox (its transports), or ``None`` for a real socket."""
 
-    def transports(self, recorder: Recorder) -> tuple[httpx2.BaseTransport, httpx2.AsyncBaseTransport]:
+    def transports(self) -> tuple[httpx2.BaseTransport, httpx2.AsyncBaseTransport]:
         """Made before the clock starts (an HTTP transport loads the TLS certificates)."""
         if self.sandbox is None:
             return httpx2.HTTPTransport(), httpx2.AsyncHTTPTransport()
-        return (
-            RecordingTransport(self.sandbox.transport(), recorder),
-            AsyncRecordingTransport(self.sandbox.async_transport(), recorder),
-        )
+        return self.sandbox.transport(), self.sandbox.async_transport()
 
 
-def _timed(recorder: Recorder, requests: int, run: Callable[[], None]) -> Timing:
+def _timed(requests: int, run: Callable[[], None]) -> Timing:
     gc.collect()
     wall, cpu = time.perf_counter(), time.process_time()
     run()
-    return Timing(requests, time.perf_counter() - wall, time.process_time() - cpu, recorder.inner_seconds)
+    return Timing(requests, time.perf_counter() - wall, time.process_time() - cpu)
 
 
 READ_EVERY_FIELD = operator.attrgetter(*ls.Item.model_fields)
@@ -130,8 +125,7 @@ def _read_typed(page: list[ls.Item]) -> None:
 
 
 def raw(target: Target, requests: int) -> Timing:
-    recorder = Recorder()
-    transport, _ = target.transports(recorder)
+    transport, _ = target.transports()
     headers = {"Authorization": f"Bearer {target.token}"}
     first = f"{target.base_url}/Account/{target.account_id}/Item.json"
 
@@ -146,12 +140,11 @@ def raw(target: Target, requests: int) -> Timing:
                     url, params = json.loads(response.content)["@attributes"].get("next") or None, None
                     sent += 1
 
-    return _timed(recorder, requests, run)
+    return _timed(requests, run)
 
 
 def _client(target: Target, requests: int, read: Callable[[list[ls.Item]], None]) -> Timing:
-    recorder = Recorder()
-    transport, _ = target.transports(recorder)
+    transport, _ = target.transports()
 
     def run() -> None:
         with ls.Client(StaticHolder(target.token), base_url=target.base_url, transport=transport) as client:
@@ -164,7 +157,7 @@ def _client(target: Target, requests: int, read: Callable[[list[ls.Item]], None]
                     if sent == requests:
                         break
 
-    return _timed(recorder, requests, run)
+    return _timed(requests, run)
 
 
 def client_attributes(target: Target, requests: int) -> Timing:
@@ -176,8 +169,7 @@ def client_typed(target: Target, requests: int) -> Timing:
 
 
 def _async_client(target: Target, requests: int, tasks: int) -> Timing:
-    recorder = Recorder()
-    _, transport = target.transports(recorder)
+    _, transport = target.transports()
     shares = [requests // tasks + (1 if n < requests % tasks else 0) for n in range(tasks)]
 
     async def main() -> None:
@@ -198,7 +190,7 @@ def _async_client(target: Target, requests: int, tasks: int) -> Timing:
                 group.start_soon(walk, share)
         await client.close()
 
-    return _timed(recorder, requests, lambda: anyio.run(main))
+    return _timed(requests, lambda: anyio.run(main))
 
 
 MODES: dict[str, Callable[[Target, int], Timing]] = {

@@ -13,6 +13,7 @@ from typing import Any
 import httpx2
 import pytest
 
+import lightspeed_pos
 import lightspeed_pos as ls
 from lightspeed_pos import _json
 from lightspeed_pos._wire import decode_json
@@ -33,8 +34,14 @@ def without_orjson(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
     monkeypatch.delitem(sys.modules, "lightspeed_pos._json")
     fallback = importlib.import_module("lightspeed_pos._json")
     monkeypatch.undo()
-    sys.modules["lightspeed_pos._json"] = _json
+    restore()
     return fallback
+
+
+def restore() -> None:
+    """The module every other part of the library holds, back in its place."""
+    sys.modules["lightspeed_pos._json"] = _json
+    lightspeed_pos._json = _json
 
 
 def test_the_standard_library_is_the_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -61,3 +68,12 @@ def test_unreadable_bodies_still_raise_invalid_response() -> None:
     request = httpx2.Request("GET", "https://api.lightspeedapp.com/API/V3/Account/1/Item.json")
     with pytest.raises(ls.InvalidResponseError, match="do not parse"):
         decode_json(httpx2.Response(200, content=b'{"Item": [', request=request))
+
+
+def test_the_environment_can_choose_the_standard_library(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LIGHTSPEED_POS_JSON", "json")
+    monkeypatch.delitem(sys.modules, "lightspeed_pos._json")
+    chosen = importlib.import_module("lightspeed_pos._json")
+    monkeypatch.undo()
+    restore()
+    assert chosen.PARSER == "json" and chosen.loads is json.loads
