@@ -39,13 +39,15 @@ OPEN_HEADERS = (
 )
 
 
-def page_parts() -> tuple[bytes, bytes]:
-    """The fixture page split around the value of its ``next`` cursor."""
+def page_parts() -> list[bytes]:
+    """The fixture page split around its ``next`` cursor and around each record's ``itemID`` (every
+    page of a listing brings records of its own, as the client's page guard expects): the cursor
+    goes between the first two parts, the ids between the following ones."""
     page = json.loads(FIXTURE.read_text())
-    page["@attributes"]["next"] = "@@NEXT@@"
-    text = json.dumps(page, separators=(",", ":"), ensure_ascii=False).encode()
-    before, after = text.split(b"@@NEXT@@")
-    return before, after
+    page["@attributes"]["next"] = "@@MARK@@"
+    for record in page["Item"]:
+        record["itemID"] = "@@MARK@@"
+    return json.dumps(page, separators=(",", ":"), ensure_ascii=False).encode().split(b"@@MARK@@")
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ class _State:
     def __init__(self, options: Options, port: int) -> None:
         self.options = options
         self.origin = f"http://127.0.0.1:{port}".encode()
-        self.before, self.after = page_parts()
+        self.parts = page_parts()
         self.statuses: Counter[int] = Counter()
         self.admitted: Counter[str] = Counter()
         self.limiter = RateLimiter(
@@ -76,7 +78,12 @@ class _State:
             following = (
                 self.origin + b"/API/V3/Account/" + account + b"/Item.json?limit=100&after=%d" % (number + 1)
             )
-        return self.before + following + self.after
+        parts = self.parts
+        size = len(parts) - 2
+        pieces = [parts[0], following, parts[1]]
+        for index, part in enumerate(parts[2:], number * size + 1):
+            pieces += (b"%d" % index, part)
+        return b"".join(pieces)
 
     def answer(self, method: bytes, target: bytes) -> tuple[int, bytes, bytes]:
         """Status, extra header lines and body for one request."""
