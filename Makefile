@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: demo test lint typecheck pytest generate record clean bench
+.PHONY: demo test lint generated typecheck pytest generate record clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,8 +17,8 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/python -m lightspeed_pos.demo
 
-## Everything the project checks: lint, types, tests.
-test: $(STAMP) lint typecheck pytest
+## Everything the project checks: lint, generated files, types, tests.
+test: $(STAMP) lint generated typecheck pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests tools examples benchmarks
@@ -38,14 +38,17 @@ $(BENCH_STAMP): $(STAMP)
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks
 
-## Rebuild src/lightspeed_pos/catalog.json and the models from ../shared/api/endpoints.json.
+## Rebuild src/lightspeed_pos/catalog.json, the models and docs/api.md from tools/data/endpoints.json.
 generate: $(STAMP)
 	$(BIN)/python tools/build_catalog.py
 	$(BIN)/python tools/gen_models.py
 	$(BIN)/python tools/gen_api_docs.py
-	$(BIN)/ruff format --quiet src/lightspeed_pos/models
-	$(BIN)/ruff check --fix --quiet src/lightspeed_pos/models
-	$(BIN)/ruff format --quiet src/lightspeed_pos/models
+
+## The generated files are what their generators write now, content for content.
+generated: $(STAMP)
+	$(BIN)/python tools/build_catalog.py --check
+	$(BIN)/python tools/gen_models.py --check
+	$(BIN)/python tools/gen_api_docs.py --check
 
 ## Record new interactions against the real API (needs LIGHTSPEED_OAUTH_TOKEN,
 ## LIGHTSPEED_OAUTH_REFRESH_TOKEN and LIGHTSPEED_ACCOUNT_ID; see README).

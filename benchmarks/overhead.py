@@ -24,7 +24,7 @@ import json
 import operator
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -114,7 +114,7 @@ READ_EVERY_FIELD = operator.attrgetter(*ls.Item.model_fields)
 """``item.itemID, item.systemSku, ...``: every typed field, as user code reads them."""
 
 
-def _read_attributes(page: list[ls.Item]) -> None:
+def _read_attributes(page: Sequence[ls.Resource[Any]]) -> None:
     for item in page:
         item.attributes["itemID"]
 

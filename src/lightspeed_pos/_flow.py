@@ -124,7 +124,8 @@ def decoded_body(spec: RequestSpec) -> Any:
 
 
 def estimate(spec: RequestSpec, body: Any = ..., url: httpx2.URL | None = None) -> float:
-    """The cost the server will charge for ``spec`` (REFERENCE 3.2); ``url``: its parsed URL."""
+    """The cost the server will charge for ``spec`` (docs/reference.md#request-costs); ``url``: its
+    parsed URL."""
     if body is ...:
         body = decoded_body(spec)
     url = url if url is not None else target_url(spec)
