@@ -155,12 +155,12 @@ class relation(Generic[T]):
     def __get__(self, instance: None, owner: type | None = None) -> relation[T]: ...
 
     @overload
-    def __get__(self, instance: object, owner: type | None = None) -> T: ...
+    def __get__(self, instance: Resource[Any], owner: type | None = None) -> T: ...
 
-    def __get__(self, instance: object | None, owner: type | None = None) -> relation[T] | T:
+    def __get__(self, instance: Resource[Any] | None, owner: type | None = None) -> relation[T] | T:
         if instance is None:
             return self
-        cache: dict[str, Any] = instance._relations  # type: ignore[attr-defined]
+        cache = instance._relations
         if self.name not in cache:
             value = self.func(instance)
             if inspect.isawaitable(value):
