@@ -15,13 +15,14 @@ from ._async_collection import AsyncCollection
 from ._auth import AsyncTokens
 from ._base_client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, BaseClient
 from ._collection_base import Op
-from ._flow import Flow, GetToken, Refresh, RequestSpec, Send, Sleep, request_flow
+from ._flow import Flow, GetToken, Refresh, Release, RequestSpec, Reserve, Send, Sleep, request_flow
 from ._retry import RetryPolicy
 from ._wire import ParamsInput, decode_json
 
 if TYPE_CHECKING:
     from .models import Locale, Session
     from .models.account import AsyncAccount
+    from .shared import SharedState
 
 T = TypeVar("T")
 
@@ -56,6 +57,7 @@ class AsyncClient(BaseClient):
         sleep: Callable[[float], Awaitable[Any]] = anyio.sleep,
         user_agent: str | None = None,
         rng: random.Random | None = None,
+        shared: SharedState | None = None,
     ) -> None:
         super().__init__(
             oauth_token_holder,
@@ -68,6 +70,7 @@ class AsyncClient(BaseClient):
             clock=clock,
             user_agent=user_agent,
             rng=rng,
+            shared=shared,
         )
 
     # --- carrying out flows and ops ------------------------------------------------------------
@@ -86,6 +89,12 @@ class AsyncClient(BaseClient):
                     result = await self._http.send(step.request)
                 except httpx2.TransportError as exc:
                     error = exc
+            elif isinstance(step, Reserve):
+                result = await self._buckets.reserve(step.key, step.cost)
+            elif isinstance(step, Release):
+                await self._buckets.release(
+                    step.key, step.cost, step.headers, sent=step.sent, sent_at=step.sent_at
+                )
             elif isinstance(step, Sleep):
                 await self._sleep(step.seconds)
             elif isinstance(step, GetToken):
@@ -148,6 +157,7 @@ class AsyncClient(BaseClient):
     # --- lifecycle -------------------------------------------------------------------------------
     async def close(self) -> None:
         """Close the HTTP connections (unless ``http_client`` was given)."""
+        await self._buckets.aclose()
         if self._owns_http:
             await self._http.aclose()
 

@@ -12,7 +12,7 @@ import httpx2
 from ._catalog import ResourceSpec
 from ._collection_base import model_for, spec_for
 from ._flow import FlowSettings, RequestSpec
-from ._ratelimit import Throttler
+from ._ratelimit import AsyncBuckets, Throttler
 from ._retry import RetryPolicy
 from ._version import __version__
 from ._wire import ParamsInput, encode_params, encode_payload
@@ -48,6 +48,7 @@ class BaseClient:
         clock: Callable[[], float],
         user_agent: str | None,
         rng: random.Random | None,
+        shared: Any = None,
     ) -> None:
         self._http = http
         self._owns_http = owns_http
@@ -58,11 +59,25 @@ class BaseClient:
         """The bucket of each account; ``bucket_level``/``bucket_max`` give the last values seen."""
         policy = retry_policy or RetryPolicy(max_retries=max_retries)
         headers = {"Accept": "application/json", "User-Agent": user_agent or f"lightspeed-pos/{__version__}"}
-        self._settings = FlowSettings(self.throttler, policy, headers, rng or random.Random())
+        self.shared = shared
+        """The state shared with other processes (``shared=RedisState(...)``), or ``None``."""
+        self._buckets = self._make_buckets(shared)
+        self._settings = FlowSettings(
+            self.throttler, policy, headers, rng or random.Random(), buckets=self._buckets
+        )
         self._collections: dict[tuple[str, int | None], Any] = {}
         self._tokens: Any = None
         self._account_tokens: dict[str, Any] = {}
         self._set_holder(oauth_token_holder)
+
+    def _make_buckets(self, shared: Any) -> Any:
+        """Where Reserve and Release go: this client's throttler, or the shared state's buckets
+        (which keep the throttler up to date from the headers, and fall back on it)."""
+        if shared is None:
+            return AsyncBuckets(self.throttler) if self.asynchronous else self.throttler
+        if not callable(getattr(shared, "buckets", None)):
+            raise TypeError("shared must be a shared state such as lightspeed_pos.shared.RedisState")
+        return shared.buckets(self.throttler, asynchronous=self.asynchronous)
 
     def _set_holder(self, holder: Any, account_id: int | str | None = None) -> None:
         """The token holder for every account (``account_id=None``) or for one account."""

@@ -13,12 +13,13 @@ from ._auth import SyncTokens
 from ._base_client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, BaseClient
 from ._collection import Collection
 from ._collection_base import Op
-from ._flow import Flow, GetToken, Refresh, RequestSpec, Send, Sleep, request_flow
+from ._flow import Flow, GetToken, Refresh, Release, RequestSpec, Reserve, Send, Sleep, request_flow
 from ._retry import RetryPolicy
 from ._wire import ParamsInput, decode_json
 
 if TYPE_CHECKING:
     from .models import Account, Locale, Session
+    from .shared import SharedState
 
 T = TypeVar("T")
 
@@ -31,6 +32,9 @@ class Client(BaseClient):
     ``oauth_token_holder`` gives the access token (``oauth_token``) and renews it
     (``refresh_oauth_token()``). Pass ``transport`` to talk to something else than the network
     (the sandbox's in-process transport, a mock), or ``http_client`` to bring your own.
+    ``shared=RedisState("redis://...")`` shares each account's bucket with every process and
+    machine using the same Redis (see :mod:`lightspeed_pos.shared`); by default the bucket is
+    this client's own.
     """
 
     _collection_class = Collection
@@ -52,6 +56,7 @@ class Client(BaseClient):
         sleep: Callable[[float], Any] = time.sleep,
         user_agent: str | None = None,
         rng: random.Random | None = None,
+        shared: SharedState | None = None,
     ) -> None:
         super().__init__(
             oauth_token_holder,
@@ -64,6 +69,7 @@ class Client(BaseClient):
             clock=clock,
             user_agent=user_agent,
             rng=rng,
+            shared=shared,
         )
 
     # --- carrying out flows and ops ------------------------------------------------------------
@@ -82,6 +88,10 @@ class Client(BaseClient):
                     result = self._http.send(step.request)
                 except httpx2.TransportError as exc:
                     error = exc
+            elif isinstance(step, Reserve):
+                result = self._buckets.reserve(step.key, step.cost)
+            elif isinstance(step, Release):
+                self._buckets.release(step.key, step.cost, step.headers, sent=step.sent, sent_at=step.sent_at)
             elif isinstance(step, Sleep):
                 self._sleep(step.seconds)
             elif isinstance(step, GetToken):
