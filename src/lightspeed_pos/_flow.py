@@ -64,6 +64,14 @@ class Refresh:
 
 
 @dataclass(frozen=True)
+class Event:
+    """Hand ``payload`` to the event hooks named ``name`` (yielded by ``_observe``, not here)."""
+
+    name: str
+    payload: Any
+
+
+@dataclass(frozen=True)
 class Reserve:
     """Book ``cost`` in the bucket ``key``; the answer is 0, or the seconds to wait first."""
 
@@ -82,7 +90,7 @@ class Release:
     sent_at: float | None = None
 
 
-Instruction = Send | Sleep | GetToken | Refresh | Reserve | Release
+Instruction = Send | Sleep | GetToken | Refresh | Reserve | Release | Event
 
 
 class Buckets(Protocol):

@@ -282,7 +282,9 @@ class JobQueue:
         """Every job, with its lease, last run and last error."""
         with self.engine.connect() as conn:
             now = float(conn.execute(sa.select(self._now())).scalar_one())
-            rows = conn.execute(sa.select(_JOBS).order_by(_JOBS.c.account_id, _JOBS.c.stream)).mappings().all()
+            rows = (
+                conn.execute(sa.select(_JOBS).order_by(_JOBS.c.account_id, _JOBS.c.stream)).mappings().all()
+            )
         return [
             JobStatus(
                 account_id=int(row["account_id"]),
@@ -303,7 +305,9 @@ class JobQueue:
     def pending(self) -> int:
         """Jobs not finished yet (queued, or running)."""
         with self.engine.connect() as conn:
-            statement = sa.select(sa.func.count()).select_from(_JOBS).where(_JOBS.c.state.in_([QUEUED, RUNNING]))
+            statement = (
+                sa.select(sa.func.count()).select_from(_JOBS).where(_JOBS.c.state.in_([QUEUED, RUNNING]))
+            )
             return int(conn.execute(statement).scalar_one())
 
 
@@ -325,7 +329,9 @@ class _Heartbeat:
         self.queue, self.claim = queue, claim
         self.lost = False
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"lease {claim.account_id}/{claim.stream}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._run, name=f"lease {claim.account_id}/{claim.stream}", daemon=True
+        )
 
     def __enter__(self) -> _Heartbeat:
         self._thread.start()
@@ -407,7 +413,10 @@ def run_pool(
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")
-    started = [context.Process(target=target, args=tuple(args), name=f"lightspeed worker {n}") for n in range(processes)]
+    started = [
+        context.Process(target=target, args=tuple(args), name=f"lightspeed worker {n}")
+        for n in range(processes)
+    ]
     for process in started:
         process.start()
     for process in started:
