@@ -138,7 +138,9 @@ def postgres_url(postgres_server: str) -> Iterator[str]:
     try:
         admin = psycopg.connect(conninfo, autocommit=True, connect_timeout=3)
     except psycopg.OperationalError as exc:
-        unavailable(f"no PostgreSQL at {postgres_server} ({type(exc).__name__}; set LIGHTSPEED_TEST_POSTGRES_URL)")
+        reason = f"no PostgreSQL at {postgres_server} ({type(exc).__name__})"
+        unavailable(f"{reason}; set LIGHTSPEED_TEST_POSTGRES_URL")
+        raise
     name = f"lightspeed_test_{secrets.token_hex(5)}"
     with admin:
         admin.execute(f'CREATE DATABASE "{name}"')

@@ -42,7 +42,8 @@ def test_each_job_is_claimed_by_one_worker(queue_url: str) -> None:
         thread.join()
     assert ran == Counter(dict.fromkeys(jobs, 1))
     states = queue.status()
-    assert {s.state for s in states} == {"done"} and all(s.runs == 1 and s.last_result == "ok" for s in states)
+    assert {s.state for s in states} == {"done"}
+    assert all(s.runs == 1 and s.last_result == "ok" for s in states)
     assert queue.enqueue(jobs[:3]) == 3  # finished jobs are queued again
     queue.close()
 
