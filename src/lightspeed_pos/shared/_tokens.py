@@ -5,7 +5,7 @@ longer than ``lease_ttl``) and carries a fencing token, a number that grows with
 save made under a lease is written only while that lease is still the current one, so a worker
 whose lease lapsed while it refreshed cannot overwrite the pair rotated after it: its save fails
 and its new access token is never used, which keeps its old refresh token valid (the server
-revokes a refresh token only once the access token minted from it is used, REFERENCE 2.5).
+revokes a refresh token only once the access token minted from it is used, docs/reference.md#oauth-lifetimes).
 :meth:`RedisTokenStore.take_refresh_slot` keeps refreshes of one token under the server's limit
 (5 a minute), counted in Redis for every process. :class:`~lightspeed_pos.oauth.OAuthSession`
 uses all three: it takes the lease, adopts a pair another process rotated, takes a slot, refreshes,
