@@ -2,7 +2,7 @@
 
 * ``bucket``: P processes x T threads read one account's items, each process with its own
   ``Client``. With ``shared=RedisState(...)`` they draw on one bucket: efficiency is the ideal
-  time of what the server charged (the ideal client of :mod:`benchmarks.ratelimit`) over the
+  time of what the server charged (``lower_bound`` of :mod:`benchmarks.ratelimit`) over the
   achieved time, and the 429s are counted; beside it the same processes with separate
   throttlers (the default), which each believe the bucket is theirs.
 * ``refresh storm``: P processes read with tokens that live a few seconds, and force a refresh
@@ -35,8 +35,9 @@ from lightspeed_pos.sandbox import Sandbox
 from lightspeed_pos.shared import RedisState
 
 from ._harness import Recorder, RecordingTransport, Row
-from .ratelimit import TARGET_EFFICIENCY, ideal_time
+from .ratelimit import TARGET_EFFICIENCY, lower_bound
 
+NAME = "shared"
 SECTION = "Shared state (Redis)"
 MAX_REFRESHES_PER_MINUTE = 5
 
@@ -172,7 +173,8 @@ def _bucket_worker(
     client.close()
     key = str(info["account_id"])
     costs, admitted = recorder.costs.get(key, 0.0), recorder.admitted.get(key, 0)
-    results.put((ended, dict(recorder.statuses), costs, admitted, len(failed)))
+    most = recorder.max_cost.get(key, 0.0)
+    results.put((ended, dict(recorder.statuses), costs, admitted, len(failed), most))
 
 
 class _StaticHolder:
@@ -216,7 +218,8 @@ def measure_bucket(setup: Bucket, shared: bool) -> Row:
     for answer in answers:
         statuses.update(answer[1])
     cost, admitted = sum(a[2] for a in answers), sum(a[3] for a in answers)
-    t_min = ideal_time(admitted, cost, setup.bucket_size, setup.drip, setup.burst)
+    most = max(a[5] for a in answers)
+    t_min = lower_bound(admitted, cost, most, size=setup.bucket_size, drip=setup.drip, burst=setup.burst)
     efficiency = t_min / achieved if achieved > 0 else 0.0
     label = f"{setup.processes} processes x {setup.threads} threads, 1 account"
     client = "lightspeed-pos, shared=RedisState" if shared else "lightspeed-pos, separate throttlers"
