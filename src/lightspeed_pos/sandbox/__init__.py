@@ -192,9 +192,10 @@ class Sandbox:
     def token_url(self) -> str:
         return f"{self.auth_url}/token"
 
-    def issue_tokens(self, account_id: int | None = None) -> TokenPair:
-        """A fresh access/refresh token pair for ``account_id`` (default: the demo account)."""
-        return self.app.oauth.issue(self.client_id, account_id)
+    def issue_tokens(self, account_id: int | None = None, scope: str = "employee:all") -> TokenPair:
+        """A fresh access/refresh token pair for ``account_id`` (default: the demo account) with
+        ``scope`` (space-separated; REFERENCE §2.8)."""
+        return self.app.oauth.issue(self.client_id, account_id, scope)
 
     def transport(self, *, sleep: Callable[[float], None] = time.sleep) -> SandboxTransport:
         """An in-process sync transport onto this sandbox."""
