@@ -17,7 +17,7 @@ OAUTH_KEYS = {"error", "error_description"}
 
 def raw_client(sandbox: Sandbox, scope: str = "employee:all") -> httpx2.Client:
     """An httpx2 client onto ``sandbox`` in-process, with a Bearer token of ``scope``."""
-    token = sandbox.issue_tokens(scope=scope).access_token
+    token = sandbox.app.oauth.issue(sandbox.client_id, scope=scope).access_token
     return httpx2.Client(
         transport=sandbox.transport(), base_url=API, headers={"Authorization": f"Bearer {token}"}
     )

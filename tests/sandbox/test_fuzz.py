@@ -26,7 +26,7 @@ from lightspeed_pos.sandbox._types import ApiRequest, ApiResponse
 
 from ._hostile import CLASSIC_KEYS, OAUTH_KEYS
 
-DEFAULT_REQUESTS = 1500
+DEFAULT_REQUESTS = 1000
 REQUESTS = int(os.environ.get("LIGHTSPEED_FUZZ_REQUESTS", DEFAULT_REQUESTS))
 
 SANDBOX = Sandbox(items=40, rate_limit=False)
@@ -201,6 +201,8 @@ def oauth_request(draw: st.DrawFn) -> ApiRequest:
 class Tally:
     requests = 0
     longest = 0.0
+    """The most CPU time one request took (what it held the sandbox for, free of scheduling noise)."""
+    longest_wall = 0.0
     longest_request = ""
     statuses: dict[int, int] = {}
 
@@ -225,10 +227,11 @@ def check(request: ApiRequest, response: ApiResponse) -> None:
 )
 @given(st.one_of(api_request(), api_request(), api_request(), oauth_request()))
 def test_no_generated_request_gets_a_500(request: ApiRequest) -> None:
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.thread_time()
     response = SANDBOX.app.handle(request)
-    elapsed = time.perf_counter() - started
+    elapsed = time.thread_time() - cpu
     Tally.requests += 1
+    Tally.longest_wall = max(Tally.longest_wall, time.perf_counter() - started)
     if elapsed > Tally.longest:
         Tally.longest, Tally.longest_request = (
             elapsed,
@@ -242,6 +245,7 @@ def test_zz_report_the_fuzz_run() -> None:
     if Tally.requests:
         print(
             f"\nfuzz: {Tally.requests} requests, statuses {dict(sorted(Tally.statuses.items()))}, "
-            f"longest {Tally.longest * 1000:.1f} ms ({Tally.longest_request})"
+            f"longest {Tally.longest * 1000:.1f} ms of CPU ({Tally.longest_request}), "
+            f"longest wall time {Tally.longest_wall * 1000:.1f} ms"
         )
     assert Tally.statuses.get(500, 0) == 0

@@ -4,7 +4,7 @@ limit is a 413 (an unauthenticated one is never buffered)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, MutableMapping
+from collections.abc import MutableMapping
 from typing import Any
 
 import anyio
@@ -16,17 +16,6 @@ from lightspeed_pos.sandbox import Sandbox
 from ._hostile import API, assert_api_error, raw_client
 
 pytestmark = pytest.mark.timeout(30)
-
-
-@pytest.fixture
-def sandbox() -> Sandbox:
-    return Sandbox(items=10, rate_limit=False)
-
-
-@pytest.fixture
-def http(sandbox: Sandbox) -> Iterator[httpx2.Client]:
-    with raw_client(sandbox) as client:
-        yield client
 
 
 def test_unreadable_api_bodies_are_a_json_400(sandbox: Sandbox, http: httpx2.Client) -> None:

@@ -4,7 +4,6 @@ its JSON shape and leaves every table exactly as it was (REFERENCE §6.3/§6.4).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import httpx2
@@ -12,22 +11,11 @@ import pytest
 
 from lightspeed_pos.sandbox import Sandbox, _entities
 
-from ._hostile import assert_api_error, raw_client
+from ._hostile import assert_api_error
 
 pytestmark = pytest.mark.timeout(20)
 
 TABLES = ("Item", "ItemShop", "Category", "Sale", "SaleLine", "SalePayment", "Customer")
-
-
-@pytest.fixture
-def sandbox() -> Sandbox:
-    return Sandbox(items=10, rate_limit=False)
-
-
-@pytest.fixture
-def http(sandbox: Sandbox) -> Iterator[httpx2.Client]:
-    with raw_client(sandbox) as client:
-        yield client
 
 
 def snapshot(sandbox: Sandbox) -> dict[str, Any]:

@@ -16,11 +16,6 @@ from lightspeed_pos.sandbox._scopes import ENDPOINT_SCOPES, endpoint_of
 from ._hostile import assert_api_error, raw_client
 
 
-@pytest.fixture
-def sandbox() -> Sandbox:
-    return Sandbox(items=10, rate_limit=False)
-
-
 def authorize(sandbox: Sandbox, http: httpx2.Client, **params: str) -> httpx2.Response:
     query = {"response_type": "code", "client_id": sandbox.client_id, "scope": "employee:all", **params}
     return http.get(f"{sandbox.auth_url}/authorize", params=query)
@@ -31,15 +26,18 @@ def code_of(response: httpx2.Response) -> str:
     return parse_qs(urlsplit(response.headers["Location"]).query)["code"][0]
 
 
-def exchange(sandbox: Sandbox, http: httpx2.Client, code: str, **fields: str) -> httpx2.Response:
-    form = {
-        "grant_type": "authorization_code",
-        "client_id": sandbox.client_id,
-        "client_secret": sandbox.client_secret,
-        "code": code,
-        **fields,
-    }
+def token(sandbox: Sandbox, http: httpx2.Client, **fields: str) -> httpx2.Response:
+    """POST the token endpoint as the sandbox's confidential client."""
+    form = {"client_id": sandbox.client_id, "client_secret": sandbox.client_secret, **fields}
     return http.post(f"{sandbox.auth_url}/token", data=form)
+
+
+def exchange(sandbox: Sandbox, http: httpx2.Client, code: str, **fields: str) -> httpx2.Response:
+    return token(sandbox, http, grant_type="authorization_code", code=code, **fields)
+
+
+def refresh(sandbox: Sandbox, http: httpx2.Client, refresh_token: str) -> httpx2.Response:
+    return token(sandbox, http, grant_type="refresh_token", refresh_token=refresh_token)
 
 
 def test_authorize_redirects_only_to_registered_uris(sandbox: Sandbox) -> None:
@@ -85,15 +83,7 @@ def test_a_replayed_code_revokes_every_token_issued_from_it(sandbox: Sandbox) ->
     with httpx2.Client(transport=sandbox.transport()) as http:
         code = code_of(authorize(sandbox, http, redirect_uri=redirect))
         first = exchange(sandbox, http, code, redirect_uri=redirect).json()
-        refreshed = http.post(
-            f"{sandbox.auth_url}/token",
-            data={
-                "grant_type": "refresh_token",
-                "client_id": sandbox.client_id,
-                "client_secret": sandbox.client_secret,
-                "refresh_token": first["refresh_token"],
-            },
-        ).json()
+        refreshed = refresh(sandbox, http, first["refresh_token"]).json()
         unrelated = exchange(
             sandbox, http, code_of(authorize(sandbox, http, redirect_uri=redirect)), redirect_uri=redirect
         ).json()
@@ -109,15 +99,7 @@ def test_a_replayed_code_revokes_every_token_issued_from_it(sandbox: Sandbox) ->
         assert assert_api_error(replay, 400)["error"] == "invalid_grant"
         assert not works(first["access_token"]) and not works(refreshed["access_token"])
         assert works(unrelated["access_token"])
-        again = http.post(
-            f"{sandbox.auth_url}/token",
-            data={
-                "grant_type": "refresh_token",
-                "client_id": sandbox.client_id,
-                "client_secret": sandbox.client_secret,
-                "refresh_token": refreshed["refresh_token"],
-            },
-        )
+        again = refresh(sandbox, http, refreshed["refresh_token"])
         assert assert_api_error(again, 400)["error"] == "invalid_grant"
 
 
