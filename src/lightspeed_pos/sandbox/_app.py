@@ -23,6 +23,7 @@ import anyio.to_thread
 
 from lightspeed_pos._cost import request_cost
 
+from ._buttons import JWKS_PATH, jwks_response
 from ._faults import Faults, proxy_error_page
 from ._oauth import API_ACCESS_DENIED, OAuthServer
 from ._oauth_wire import INVALID_REQUEST, OAuthError
@@ -146,6 +147,8 @@ class SandboxApp:
                 return self.oauth.handle(request)
             if request.path.startswith("/API/"):
                 return self._api(request)
+            if request.path == JWKS_PATH:
+                return jwks_response()
             return _classic_error(404, "Not Found", "No route for this path.", "Exception")
         except Exception:
             logger.exception("sandbox failed on %s %s", request.method, request.path[:200])
