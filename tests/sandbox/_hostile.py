@@ -10,9 +10,9 @@ from lightspeed_pos.sandbox import Sandbox
 
 API = "https://api.lightspeedapp.com"
 CLASSIC_KEYS = {"httpCode", "httpMessage", "message", "errorClass"}
-"""REFERENCE §6.3: the API's JSON error body."""
+"""docs/reference.md#error-body: the API's JSON error body."""
 OAUTH_KEYS = {"error", "error_description"}
-"""REFERENCE §2.3/§6.3: the auth server's error body (``hint`` optional)."""
+"""docs/reference.md#oauth-token-request: the auth server's error body (``hint`` optional)."""
 
 
 def raw_client(sandbox: Sandbox, scope: str = "employee:all") -> httpx2.Client:

@@ -1,5 +1,5 @@
 """The HTTP layer under attack: every error is the documented JSON shape with the right 4xx
-(REFERENCE §6.3, §2.3), a request is authenticated before its body is read, and a body over the
+(docs/reference.md#error-body), a request is authenticated before its body is read, and a body over the
 limit is a 413 (an unauthenticated one is never buffered)."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Writes are validated completely before anything changes: a refused write is the API's 400 in
-its JSON shape and leaves every table exactly as it was (REFERENCE §6.3/§6.4)."""
+its JSON shape and leaves every table exactly as it was (docs/reference.md#error-body)."""
 
 from __future__ import annotations
 

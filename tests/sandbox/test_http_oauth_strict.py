@@ -1,4 +1,4 @@
-"""OAuth as strict as the real service (REFERENCE §2): registered redirect URIs only, the code's
+"""OAuth as strict as the real service (docs/reference.md#oauth): registered redirect URIs only, the code's
 ``redirect_uri`` required and matched in the exchange, a replayed code revokes what it issued, and
 scopes enforced per endpoint with the API's 403."""
 

@@ -194,7 +194,7 @@ class Sandbox:
 
     def issue_tokens(self, account_id: int | None = None, scope: str = "employee:all") -> TokenPair:
         """A fresh access/refresh token pair for ``account_id`` (default: the demo account) with
-        ``scope`` (space-separated; REFERENCE §2.8)."""
+        ``scope`` (space-separated; docs/reference.md#oauth-scopes)."""
         return self.app.oauth.issue(self.client_id, account_id, scope)
 
     def transport(self, *, sleep: Callable[[float], None] = time.sleep) -> SandboxTransport:

@@ -1,4 +1,5 @@
-"""The sandbox's OAuth 2.0 server: ``/auth/oauth/{authorize,token,revoke,introspect}`` (REFERENCE §2).
+"""The sandbox's OAuth 2.0 server: ``/auth/oauth/{authorize,token,revoke,introspect}``
+(docs/reference.md#oauth).
 
 Authorization-code grant with optional PKCE (S256 or plain), auto-approved for the demo account;
 codes live 60 seconds and are single-use: presenting a used code again revokes every token issued
@@ -46,7 +47,7 @@ DEFAULT_REDIRECT_URIS = (
     "http://127.0.0.1/callback",
     "http://localhost/callback",
 )
-"""What a sandbox client registers unless told otherwise: REFERENCE §2.2's ``https://localhost``
+"""What a sandbox client registers unless told otherwise: docs/reference.md#oauth-authorize's ``https://localhost``
 for tests, and the loopback callbacks (any port) the CLI's browser login listens on."""
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]", "::1"})
 

@@ -1,4 +1,4 @@
-"""Which OAuth scopes each API endpoint needs (REFERENCE §2.8): one table, read and write.
+"""Which OAuth scopes each API endpoint needs (docs/reference.md#oauth-scopes): one table, read and write.
 
 A request is allowed when the token holds ``employee:all``, ``employee:admin`` or one of the
 scopes its endpoint lists for the method (``GET`` reads; ``POST``/``PUT``/``DELETE`` write).
