@@ -1,7 +1,8 @@
 """How one request travels, written once for both clients.
 
-:func:`request_flow` is a generator: it yields instructions (:class:`Send` this request,
-:class:`Sleep` so long, :class:`GetToken`, :class:`Refresh` the token) and receives their results.
+:func:`request_flow` is a generator: it yields instructions (:class:`Reserve` room in the bucket,
+:class:`Send` this request, :class:`Release` the room, :class:`Sleep` so long, :class:`GetToken`,
+:class:`Refresh` the token) and receives their results.
 All the decisions — the bucket reservation, the single refresh on a 401, waiting out a 429,
 retrying a 502 or a dropped connection, mapping errors — are made here. The sync and async
 clients only carry out the instructions (the ``httpx.Auth.auth_flow`` trick).
@@ -14,7 +15,7 @@ import logging
 import random
 from collections.abc import Generator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import httpx2
 
@@ -80,7 +81,37 @@ class Event:
     payload: Any
 
 
-Instruction = Send | Sleep | GetToken | Refresh | Event
+@dataclass(frozen=True)
+class Reserve:
+    """Book ``cost`` in the bucket ``key``; the answer is 0, or the seconds to wait first."""
+
+    key: str
+    cost: float
+
+
+@dataclass(frozen=True)
+class Release:
+    """The request booked with ``cost`` is over: learn the bucket from ``headers`` (or estimate)."""
+
+    key: str
+    cost: float
+    headers: httpx2.Headers | None
+    sent: bool = True
+    sent_at: float | None = None
+
+
+Instruction = Send | Sleep | GetToken | Refresh | Reserve | Release | Event
+
+
+class Buckets(Protocol):
+    """What the flow itself calls on the buckets (the client carries out Reserve and Release):
+    the in-process :class:`~lightspeed_pos._ratelimit.Throttler` or a shared state's."""
+
+    def now(self) -> float: ...
+
+    def abandon(self, key: str, cost: float) -> None: ...
+
+
 Flow = Generator[Instruction, Any, httpx2.Response]
 
 
@@ -160,6 +191,12 @@ class FlowSettings:
     rng: random.Random = field(default_factory=random.Random)
     max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE
     """The cap on one answer's decoded body (see :class:`~lightspeed_pos._body.BodyReader`)."""
+    buckets: Buckets | None = None
+    """Where Reserve and Release are carried out: the throttler, or a shared state (``shared=``)."""
+
+    def __post_init__(self) -> None:
+        if self.buckets is None:
+            self.buckets = self.throttler
 
 
 def build_request(
@@ -200,8 +237,9 @@ def request_flow(settings: FlowSettings, spec: RequestSpec) -> Flow:
     refreshes = 0
     own_refresh = False  # whether the last refresh was this request's own (not another's)
     unknown = False  # whether an earlier attempt may have been applied without the client knowing
+    buckets = settings.buckets or settings.throttler
     while True:
-        while (wait := settings.throttler.reserve(key, cost)) > 0:
+        while (wait := (yield Reserve(key, cost))) > 0:
             # every wait is capped: after it, the bucket is looked at again
             wait = min(wait, settings.policy.max_retry_after)
             logger.debug("bucket %s: waiting %.3fs before %s %s", key, wait, spec.method, url.path)
@@ -209,11 +247,11 @@ def request_flow(settings: FlowSettings, spec: RequestSpec) -> Flow:
         try:
             token: str = yield GetToken(key)
             request = build_request(settings, spec, token, url)
-            sent_at = settings.throttler.now()
+            sent_at = buckets.now()
             response: httpx2.Response = yield Send(request)
         except httpx2.TransportError as error:
             sent = was_sent(error)
-            settings.throttler.release(key, cost, None, sent=sent)
+            yield Release(key, cost, None, sent=sent)
             unknown = unknown or (write and sent)
             delay = retry_after_error(settings.policy, repeatable, error, attempt, settings.rng)
             if delay is None:
@@ -231,14 +269,14 @@ def request_flow(settings: FlowSettings, spec: RequestSpec) -> Flow:
             continue
         except InvalidResponseError as error:
             # answered, with a body the client refuses (too large, not decodable)
-            settings.throttler.release(key, cost, None, sent=True)
+            yield Release(key, cost, None, sent=True)
             error.may_have_been_applied = write
             raise
         except BaseException:
             # a token holder that failed, a cancelled task, a closed generator: give the room back
-            settings.throttler.release(key, cost, None, sent=False)
+            buckets.abandon(key, cost)
             raise
-        settings.throttler.release(key, cost, response.headers, sent_at=sent_at)
+        yield Release(key, cost, response.headers, sent_at=sent_at)
         status = response.status_code
         logger.debug(
             "%s %s -> %d (cost %s, bucket %s)",
