@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import logging
 import random
-import re
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -21,7 +20,8 @@ from typing import Any, Protocol
 import httpx2
 
 from ._body import DEFAULT_MAX_RESPONSE_SIZE
-from ._cost import endpoint_of, request_cost
+from ._cost import request_cost
+from ._paths import below_account, match_url
 from ._querystring import encode_query
 from ._ratelimit import Throttler
 from ._retry import (
@@ -48,8 +48,6 @@ logger = logging.getLogger("lightspeed_pos")
 
 MAX_REFRESHES = 3
 """At most this many token refreshes for one request."""
-
-_ACCOUNT_IN_PATH = re.compile(r"/Account/(\d+)(?:/|\.json|$)")
 
 
 @dataclass(frozen=True)
@@ -140,8 +138,8 @@ def target_url(spec: RequestSpec) -> httpx2.URL:
 
 def bucket_key(url: httpx2.URL) -> str:
     """Which bucket a request draws on: its account (``"global"`` outside an account)."""
-    match = _ACCOUNT_IN_PATH.search(url.path)
-    return match.group(1) if match else "global"
+    split = below_account(url.path)
+    return split[0] if split is not None and split[0].isdigit() else "global"
 
 
 def decoded_body(spec: RequestSpec) -> Any:
@@ -214,8 +212,10 @@ def build_request(
 
 def _deletes_one_record(spec: RequestSpec, url: httpx2.URL) -> bool:
     """A DELETE of one record (``Item/5.json``), not of an action (``Customer/5/Anonymize.json``)."""
-    last = url.path.rstrip("/").rsplit("/", 1)[-1].split(".", 1)[0]
-    return spec.method == "DELETE" and last.isdigit() and endpoint_of(url.path) is not None
+    if spec.method != "DELETE":
+        return False
+    found = match_url(url.path)
+    return found is not None and found.one_record and (found.record_id or "").isdigit()
 
 
 def request_flow(settings: FlowSettings, spec: RequestSpec) -> Flow:
