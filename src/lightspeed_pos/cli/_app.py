@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from . import _export_cmd, _login, _rate, _records
+from . import _export_cmd, _login, _rate, _records, _sync_cmd
 from ._config import resolve_settings
 from ._context import CliState, enable_debug, guarded, state_of
 from ._sandbox import build_sandbox_app
@@ -91,5 +91,6 @@ def build_app() -> typer.Typer:
     _records.register(app)
     _export_cmd.register(app)
     _rate.register(app)
+    _sync_cmd.register(app)
     app.add_typer(build_sandbox_app(), name="sandbox")
     return app

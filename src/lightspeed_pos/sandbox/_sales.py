@@ -200,7 +200,7 @@ def retotal(ctx: Ctx, sale_id: str) -> None:
     changes = dict(sale)
     lines = ctx.store.children("SaleLine", "saleID", sale_id)
     total_sale(changes, lines, ctx.store.children("SalePayment", "saleID", sale_id), tax_category)
-    changes["timeStamp"] = ctx.now
+    changes["timeStamp"] = changes["updatetime"] = ctx.now
     ctx.store.table("Sale").update(sale, changes)
 
 
@@ -215,6 +215,11 @@ def sale_line_before(
     draft["saleID"] = sale["saleID"]
     price_line(draft, ctx.store.get("TaxCategory", sale.get("taxCategoryID") or "0"))
     return lambda record: retotal(ctx, record["saleID"])
+
+
+def sale_on_delete(ctx: Ctx, sale: Record) -> After | None:
+    """Archiving a sale is a change: its ``updatetime`` moves (the cursor of a sync)."""
+    return lambda archived: ctx.store.table("Sale").update(archived, {"updatetime": ctx.now})
 
 
 def sale_line_on_delete(ctx: Ctx, line: Record) -> After | None:
