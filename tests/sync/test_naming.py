@@ -94,5 +94,5 @@ def test_nested_objects_become_prefixed_columns_and_child_tables() -> None:
 
 
 def test_unknown_streams_are_refused_with_the_choices() -> None:
-    with pytest.raises(ValueError, match="unknown stream 'itemz'.*items"):
+    with pytest.raises(ValueError, match=r"unknown stream 'itemz'.*items"):
         resolve_streams("items,itemz")
