@@ -9,6 +9,7 @@ No I/O and no sleeping here: the caller sleeps, through an injectable sleep.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 import threading
@@ -64,6 +65,24 @@ def burst_allowance(burst_max: int | None) -> int | None:
     if burst_max is None:
         return None
     return burst_max - 1 if burst_max >= 4 else burst_max
+
+
+def resync_window(window: deque[float], reported: int, limit: int | None, measured_at: float) -> int:
+    """Date at ``measured_at`` the sends the server counted that ``window`` does not hold.
+
+    The server reported ``reported`` requests in its current one-second window; the sends known
+    here (this client's, or every client's sharing the state) that fall in the second before
+    ``measured_at`` are among them. The rest came from other clients on the same account: they
+    occupy the window until a second after ``measured_at``. At most ``limit`` are added (more
+    would not change any decision). Returns how many were added.
+    """
+    if limit is not None:
+        reported = min(reported, limit)
+    known = sum(1 for sent in window if measured_at - BURST_WINDOW < sent <= measured_at)
+    missing = max(0, reported - known)
+    for _ in range(missing):
+        bisect.insort(window, measured_at)
+    return missing
 
 
 @dataclass
@@ -186,8 +205,8 @@ class Throttler:
             if sent_at is not None and sent:
                 trip = max(0.0, now - sent_at) / 2
                 bucket.latency = trip if bucket.latency == 0.0 else 0.8 * bucket.latency + 0.2 * trip
+            measured_at = now if sent_at is None else (sent_at + now) / 2
             if seen is not None:
-                measured_at = now if sent_at is None else (sent_at + now) / 2
                 reported = max(0.0, seen[0] - bucket.drip_rate * (now - measured_at))
                 # An answer that overtook this one already carried a higher level: never go below
                 # the drained estimate, so a late answer cannot erase the cost of newer requests.
@@ -208,6 +227,9 @@ class Throttler:
                 burst = parse_level(_header(headers, "X-LS-API-Burst-Level"))
                 if burst is not None:
                     bucket.burst_max = max(1, int(burst[1]))
+                    # Other clients' sends in the server's window count against this one too.
+                    limit = burst_allowance(bucket.burst_max)
+                    resync_window(bucket.sent_at, int(burst[0]), limit, measured_at)
             if seen is not None:
                 logger.debug(
                     "bucket %s: level %.3f/%.0f, drip %.3f/s",
