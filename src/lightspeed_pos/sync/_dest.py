@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,6 +48,8 @@ class PageCounts:
     unchanged: int = 0
     archived: int = 0
     rows_written: int = 0
+    seconds: float = 0.0
+    """Time inside the page's transaction (after waiting for the writer's turn), commit included."""
 
 
 @dataclass
@@ -275,6 +278,7 @@ class Destination:
         self._register_children(table_name, set(children))
         stamp = now()
         with self.transaction() as conn:
+            began = time.perf_counter()
             seen = self._existing(conn, main, key, account_id, [r.id for r in records])
             fresh: list[Record] = []
             for record in records:
@@ -312,6 +316,10 @@ class Destination:
                 )
             if state is not None:
                 self._save_state(conn, account_id, stream, state)
+            try:
+                conn.commit()
+            finally:
+                counts.seconds = time.perf_counter() - began
         return counts
 
     def _existing(

@@ -215,7 +215,6 @@ class Job:
         ]
         if state is not None:
             self._state = dict(state)
-        began = time.perf_counter()
         counts = yield Write(
             partial(
                 self.dest.write_page,
@@ -229,7 +228,7 @@ class Job:
             )
         )
         report = self.report
-        report.write_seconds += time.perf_counter() - began
+        report.write_seconds += counts.seconds
         report.inserted += counts.inserted
         report.updated += counts.updated
         report.unchanged += counts.unchanged
