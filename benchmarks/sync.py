@@ -31,7 +31,7 @@ from typing import Any
 
 import httpx2
 
-from ._harness import RecordingTransport, Recorder, Row
+from ._harness import Recorder, RecordingTransport, Row
 from ._served import Served, StaticHolder
 from .ratelimit import ideal_time
 

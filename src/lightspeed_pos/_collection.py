@@ -102,7 +102,7 @@ class Collection(CollectionBase[R]):
 
     def build(self, attributes: Mapping[str, Any] | None = None, /, **fields: Any) -> R:
         """A resource from attributes, bound to this collection; no request."""
-        return self.wrap(self.payload(attributes, fields))
+        return self.model.from_wire(self.payload(attributes, fields), self, given=True)
 
     def load_relation(self, resource: Resource, spec: RelationSpec) -> Any:
         """A relation of ``resource``, fetched when it is not embedded."""

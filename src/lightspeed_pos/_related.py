@@ -30,6 +30,9 @@ def relation_op(collection: CollectionBase[Any], resource: Resource, spec: Relat
     value = embedded(collection, resource, spec)
     if value is not ...:
         return value
+    if spec.kind == "prices":  # a record built without its Prices: read it again
+        again = yield from collection.find_op(resource.id, None)
+        return embedded(collection, again, spec)
     if spec.kind == "embedded":
         query = Query(load_relations=[spec.container])
         again = yield from collection.find_op(resource.id, query)
@@ -67,6 +70,8 @@ def embedded(collection: CollectionBase[Any], resource: Resource, spec: Relation
     """A relation answered from the record itself, or ``...`` when it must be fetched."""
     attributes = resource.attributes
     if spec.kind == "prices":
+        if "Prices" not in attributes and resource.id:
+            return ...
         prices = nested(attributes, "Prices", "ItemPrice") or []
         return {
             str(p.get("useType", p.get("useTypeID", ""))).lower(): _decimal(p.get("amount")) for p in prices

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, Self, TypeVar
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 
 from ._wire import to_int
-from .errors import InvalidResponseError, LightspeedError
+from .errors import InvalidResponseError, InvalidValueError, LightspeedError
 
 if TYPE_CHECKING:
     from ._collection_base import CollectionBase
@@ -144,15 +144,24 @@ class Resource(BaseModel):
     _relations: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     @classmethod
-    def from_wire(cls, attributes: dict[str, Any], collection: CollectionBase[Any] | None = None) -> Self:
-        """A resource from a record as the API sent it (or as the user gave it)."""
+    def from_wire(
+        cls, attributes: dict[str, Any], collection: CollectionBase[Any] | None = None, *, given: bool = False
+    ) -> Self:
+        """A resource from a record as the API sent it, or as the user gave it (``given``: then
+        ints, Decimals, floats, bools and datetimes are converted as the wire would carry them,
+        and what cannot be is an :class:`InvalidValueError`)."""
         try:
             resource = cls.model_validate(attributes)
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(part) for part in first["loc"])
+            entity = cls.__entity__ or cls.__name__
+            if given:
+                raise InvalidValueError(
+                    f"{entity} field {where!r} cannot take {first['input']!r} ({first['msg']})"
+                ) from exc
             raise InvalidResponseError(
-                f"{cls.__entity__ or cls.__name__} field {where!r} has a value of the wrong type: "
+                f"{entity} field {where!r} has a value of the wrong type: "
                 f"{first['input']!r} ({first['msg']})",
                 body=attributes,
             ) from exc

@@ -21,6 +21,7 @@ __all__ = [
     "ConflictError",
     "ForbiddenError",
     "InvalidResponseError",
+    "InvalidValueError",
     "LightspeedError",
     "LoginRequiredError",
     "NotFoundError",
@@ -67,6 +68,10 @@ class InvalidResponseError(LightspeedError):
         super().__init__(message)
         self.response = response
         self.body = body
+
+
+class InvalidValueError(LightspeedError, ValueError):
+    """A value given to ``build()`` cannot be converted to its field's type (``"abc"`` for an id)."""
 
 
 class APIStatusError(LightspeedError):

@@ -38,7 +38,7 @@ def test_export_every_format(invoke: Invoke, tmp_path: Path, fmt: str) -> None:
     assert ids_in(tmp_path / f"items.{fmt}", fmt, "itemID") == sandbox_ids("items")
     assert ids_in(tmp_path / f"shops.{fmt}", fmt, "shopID") == sandbox_ids("shops")
     assert f"Exported {len(sandbox_ids('items'))} items to {tmp_path / f'items.{fmt}'}" in result.stdout
-    state = ExportState.load(tmp_path / "items.export-state.json")
+    state = ExportState.load(tmp_path / f"items.{fmt}.export-state.json")
     assert state is not None and state.complete and state.offset == (tmp_path / f"items.{fmt}").stat().st_size
 
 
@@ -59,7 +59,7 @@ def test_interrupted_export_resumes_with_nothing_lost_or_duplicated(
     first = invoke(*args)
     assert first.exit_code == 130
     assert "Interrupted: 50 items saved" in first.stderr and "Traceback" not in first.stderr
-    saved = ExportState.load(tmp_path / "items.export-state.json")
+    saved = ExportState.load(tmp_path / f"items.{fmt}.export-state.json")
     expected = sandbox_ids("items")
     assert saved is not None and not saved.complete and saved.records == 50 and saved.last_id == expected[49]
 
@@ -74,14 +74,18 @@ def test_interrupted_export_resumes_with_nothing_lost_or_duplicated(
     assert ids_in(data, fmt, "itemID") == sandbox_ids("items")
 
 
-def test_resume_refuses_another_format_and_restart_starts_over(invoke: Invoke, tmp_path: Path) -> None:
-    assert invoke("--sandbox", "export", "shops", "--out", str(tmp_path)).exit_code == 0
-    other = invoke("--sandbox", "export", "shops", "--out", str(tmp_path), "-f", "csv")
-    assert other.exit_code == 1
-    assert "belongs to a ndjson export of Shop; pass --restart" in other.stderr
+def test_several_formats_into_one_folder_and_restart(invoke: Invoke, tmp_path: Path) -> None:
+    result = invoke("--sandbox", "export", "shops", "--out", str(tmp_path), "-f", "csv,ndjson", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    for fmt in ("csv", "ndjson", "json"):
+        assert ids_in(tmp_path / f"shops.{fmt}", fmt, "shopID") == sandbox_ids("shops")
+        assert (tmp_path / f"shops.{fmt}.export-state.json").exists()
     again = invoke("--sandbox", "export", "shops", "--out", str(tmp_path), "-f", "csv", "--restart")
     assert again.exit_code == 0, again.stderr
+    assert "already complete" not in again.stderr
     assert ids_in(tmp_path / "shops.csv", "csv", "shopID") == sandbox_ids("shops")
+    bad = invoke("--sandbox", "export", "shops", "--out", str(tmp_path), "-f", "xml")
+    assert bad.exit_code == 2 and "'xml' is not one of csv, ndjson, json" in bad.stderr
 
 
 def test_export_does_not_overwrite_a_file_it_did_not_write(invoke: Invoke, tmp_path: Path) -> None:

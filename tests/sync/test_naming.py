@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from lightspeed_pos.sync import all_streams, column_name, resolve_streams
 from lightspeed_pos.sync._rows import Flattener
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "sync.md"
+TOOL = Path(__file__).resolve().parents[2] / "tools" / "gen_sync_docs.py"
 
 
 @pytest.mark.parametrize(
@@ -28,6 +31,12 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "sync.md"
 )
 def test_columns_are_snake_case(api: str, column: str) -> None:
     assert column_name(api) == column
+
+
+def test_the_generated_tables_of_the_docs_are_current() -> None:
+    assert subprocess.run([sys.executable, str(TOOL), "--check"], check=False).returncode == 0, (
+        "docs/sync.md is out of date: run python tools/gen_sync_docs.py"
+    )
 
 
 def test_the_documented_table_is_the_rule() -> None:

@@ -2,16 +2,36 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Annotated
 
 import typer
 
-from . import _export_cmd, _login, _rate, _records, _sync_cmd
 from ._config import resolve_settings
 from ._context import CliState, enable_debug, guarded, state_of
-from ._sandbox import build_sandbox_app
+from ._errors import LightspeedGroup
 
-__all__ = ["build_app"]
+__all__ = ["COMMAND_MODULES", "build_app"]
+
+COMMAND_MODULES = (
+    "_sandbox",
+    "_login",
+    "_records",
+    "_export_cmd",
+    "_rate",
+    "_sync_cmd",
+)
+"""The modules that add commands, in help order: each has ``register(app)``. A new command is a
+module with ``register`` and one line here (a ``sandbox`` subcommand finds its group with
+``_sandbox.sandbox_group(app)``)."""
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from lightspeed_pos import __version__
+
+        typer.echo(f"lightspeed {__version__}")
+        raise typer.Exit()
 
 
 def build_app() -> typer.Typer:
@@ -20,9 +40,10 @@ def build_app() -> typer.Typer:
     app = typer.Typer(
         name="lightspeed",
         help="Lightspeed Retail (R-Series) from the command line.",
+        cls=LightspeedGroup,
         no_args_is_help=True,
         pretty_exceptions_enable=False,
-        add_completion=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
     )
 
     @app.callback()
@@ -59,6 +80,12 @@ def build_app() -> typer.Typer:
         redirect_uri: Annotated[
             str | None, typer.Option("--redirect-uri", help="OAuth redirect URI.")
         ] = None,
+        version: Annotated[
+            bool,
+            typer.Option(
+                "--version", "-V", callback=_show_version, is_eager=True, help="Print the version and exit."
+            ),
+        ] = False,
     ) -> None:
         """Lightspeed Retail (R-Series) from the command line. Settings: flags, then LIGHTSPEED_*
         variables, then config.toml in the user config directory."""
@@ -87,10 +114,6 @@ def build_app() -> typer.Typer:
         for name, value, source in settings.describe():
             typer.echo(f"{name:14} {value or '-':50} {source}")
 
-    _login.register(app)
-    _records.register(app)
-    _export_cmd.register(app)
-    _rate.register(app)
-    _sync_cmd.register(app)
-    app.add_typer(build_sandbox_app(), name="sandbox")
+    for module in COMMAND_MODULES:
+        importlib.import_module(f"{__package__}.{module}").register(app)
     return app

@@ -25,6 +25,7 @@ from lightspeed_pos._catalog import ResourceSpec
 from lightspeed_pos.errors import LightspeedError, LoginRequiredError
 
 from ._config import Settings
+from ._errors import silence_stdout
 from ._resources import resolve_resource
 
 if TYPE_CHECKING:
@@ -244,10 +245,13 @@ def guarded(command: Callable[P, T]) -> Callable[P, T]:
     def run(*args: P.args, **kwargs: P.kwargs) -> T:
         try:
             return command(*args, **kwargs)
-        except (typer.Exit, typer.Abort):
-            raise
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise  # an exit status already chosen, or a usage error (exit 2) shown by the app
         except KeyboardInterrupt:
             raise fail("interrupted", 130) from None
+        except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as Unix tools do
+            silence_stdout()
+            raise typer.Exit(0) from None
         except Exception as exc:  # every failure becomes one line: the point of this wrapper
             if logging.getLogger("lightspeed_pos").isEnabledFor(logging.DEBUG):
                 logger.debug("%s", type(exc).__name__, exc_info=exc)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
@@ -18,10 +19,14 @@ __all__ = [
     "FORMATS",
     "OutputFormat",
     "cell",
+    "check_fields",
     "choose_columns",
     "csv_header",
     "csv_rows",
+    "escape_formula",
     "json_record",
+    "pluck",
+    "project",
     "render_table",
 ]
 
@@ -38,6 +43,58 @@ def cell(value: Any) -> str:
     if isinstance(value, str):
         return value
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+
+
+def escape_formula(text: str) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula (OWASP "CSV injection"): a cell
+    starting with ``=``, ``+``, ``-``, ``@``, tab or CR gets a leading ``'``; plain numbers such as
+    ``-12.50`` are left alone (a spreadsheet reads them as numbers)."""
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def pluck(record: Mapping[str, Any], path: str) -> Any:
+    """The value at a dotted ``path`` (``Category.name``); through a list, the list of values."""
+    value: Any = record
+    for part in path.split("."):
+        if isinstance(value, list):
+            value = [item.get(part) if isinstance(item, Mapping) else None for item in value]
+        elif isinstance(value, Mapping):
+            value = value.get(part)
+        else:
+            return None
+    return value
+
+
+def check_fields(
+    spec: ResourceSpec, fields: Sequence[str], records: Iterable[Mapping[str, Any]] = ()
+) -> None:
+    """``ValueError`` naming the fields when one of ``fields`` is neither a field of the endpoint,
+    a relation, nor a key of the records (a dotted name is checked by its first part)."""
+    known = {name for name, _ in spec.fields} | {name.split(".")[0] for name in spec.relations}
+    for record in records:
+        known.update(record)
+    unknown = [name for name in fields if name.split(".")[0] not in known]
+    if unknown:
+        names = ", ".join(name for name, _ in spec.fields)
+        raise ValueError(f"unknown field {unknown[0]!r} for {spec.attr}; its fields: {names}")
+
+
+def project(record: Mapping[str, Any], fields: Sequence[str]) -> dict[str, Any]:
+    """Only ``fields`` of ``record``; a dotted field keeps its nesting (``{"Category": {"name": ..}}``)."""
+    projected: dict[str, Any] = {}
+    for path in fields:
+        *parents, last = path.split(".")
+        target = projected
+        for part in parents:
+            target = target.setdefault(part, {})
+        target[last] = pluck(record, path)
+    return projected
 
 
 def json_record(record: Mapping[str, Any]) -> str:
@@ -88,11 +145,13 @@ def csv_header(columns: Sequence[str]) -> str:
     return buffer.getvalue()
 
 
-def csv_rows(records: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> str:
+def csv_rows(records: Iterable[Mapping[str, Any]], columns: Sequence[str], *, raw: bool = False) -> str:
+    """CSV rows; cells that a spreadsheet would run as formulas are escaped unless ``raw``."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     for record in records:
-        writer.writerow([cell(record.get(column)) for column in columns])
+        cells = [cell(pluck(record, column)) for column in columns]
+        writer.writerow(cells if raw else [escape_formula(text) for text in cells])
     return buffer.getvalue()
 
 
@@ -104,7 +163,7 @@ def render_table(title: str | None, records: Sequence[Mapping[str, Any]], column
     for column in columns:
         table.add_column(column, overflow="fold")
     for record in records:
-        table.add_row(*(cell(record.get(column)) for column in columns))
+        table.add_row(*(cell(pluck(record, column)) for column in columns))
     return table
 
 

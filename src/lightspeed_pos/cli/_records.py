@@ -14,7 +14,19 @@ from lightspeed_pos._catalog import ResourceSpec
 from lightspeed_pos.query import Query, encode_query
 
 from ._context import guarded, state_of
-from ._options import Archived, Data, Format, RecordId, Relations, Resource, Sort, Where
+from ._options import (
+    Archived,
+    CsvRaw,
+    Data,
+    Fields,
+    Format,
+    RecordId,
+    Relations,
+    Resource,
+    Sort,
+    Where,
+    split_names,
+)
 from ._output import (
     TABLE_COLUMNS,
     OutputFormat,
@@ -44,6 +56,7 @@ def emit_records(
     *,
     fields: list[str] | None = None,
     title: str | None = None,
+    csv_raw: bool = False,
 ) -> int:
     """Print records as they come (ndjson, csv) or once all are in (table, json); returns the count."""
     out = sys.stdout
@@ -59,7 +72,7 @@ def emit_records(
                 if columns is None:
                     columns = choose_columns(spec, page, fields=fields or ())
                     out.write(csv_header(columns))
-                out.write(csv_rows(page, columns))
+                out.write(csv_rows(page, columns, raw=csv_raw))
             out.flush()
             total += len(page)
         return total
@@ -144,8 +157,9 @@ def register(app: typer.Typer) -> None:
         sort: Sort = None,
         limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most N records.")] = None,
         archived: Archived = False,
-        fields: Annotated[str | None, typer.Option("--fields", help="Columns for table/csv: a,b,c.")] = None,
+        fields: Fields = None,
         fmt: Format = "table",
+        csv_raw: CsvRaw = False,
     ) -> None:
         """Records of RESOURCE, page by page (GET Account/{id}/{Resource}.json)."""
         spec = resolve_resource(resource)
@@ -154,8 +168,8 @@ def register(app: typer.Typer) -> None:
         _, collection = state_of(ctx).collection(resource)
         page_size = min(limit, 100) if limit else 100
         pages = _limited(collection.each_page(query, page_size=page_size), limit)
-        columns = [name.strip() for name in fields.split(",")] if fields else None
-        count = emit_records(spec, pages, fmt, fields=columns, title=spec.attr)
+        columns = split_names(fields) or None
+        count = emit_records(spec, pages, fmt, fields=columns, title=spec.attr, csv_raw=csv_raw)
         if fmt == "table":
             typer.echo(f"{count} record(s); query: {encode_query(query.params()) or '(none)'}", err=True)
 

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 
     from lightspeed_pos.sandbox import Sandbox, ServedSandbox, TokenPair
 
-__all__ = ["banner", "build_sandbox_app", "run_server"]
+__all__ = ["banner", "build_sandbox_app", "register", "run_server", "sandbox_group"]
 
 
 def banner(sandbox: Sandbox, served: ServedSandbox, tokens: TokenPair) -> list[str]:
@@ -78,3 +78,16 @@ def build_sandbox_app() -> typer.Typer:
         run_server(sandbox, port, lambda line: print(line, flush=True))
 
     return app
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``sandbox`` group to ``app``."""
+    app.add_typer(build_sandbox_app(), name="sandbox")
+
+
+def sandbox_group(app: typer.Typer) -> typer.Typer:
+    """The ``sandbox`` group of ``app``, for modules that add ``sandbox`` subcommands."""
+    for info in app.registered_groups:
+        if info.name == "sandbox" and info.typer_instance is not None:
+            return info.typer_instance
+    raise LookupError("the sandbox group is not registered")

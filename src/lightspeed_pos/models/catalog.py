@@ -81,7 +81,7 @@ class Category(Resource):
 
     categoryID: WireInt = None
     name: WireStr = None
-    nodeDepth: WireStr = None
+    nodeDepth: WireInt = None
     fullPathName: WireStr = None
     leftNode: WireInt = None
     rightNode: WireInt = None
@@ -197,6 +197,8 @@ class Item(Resource):
     seasonID: WireInt = None
     defaultVendorID: WireInt = None
     itemECommerceID: WireInt = None
+    itemAttributesID: WireInt = None
+    noteID: WireInt = None
 
     @relation
     def item_matrix(self) -> ItemMatrix | None:
@@ -343,7 +345,7 @@ class ItemMatrix(Resource):
     manufacturerID: WireInt = None
     seasonID: WireInt = None
     defaultVendorID: WireInt = None
-    itemAttributeSetID: WireStr = None
+    itemAttributeSetID: WireInt = None
     timeStamp: WireDatetime = None
 
     @relation
@@ -455,3 +457,5 @@ class TagGroup(Resource):
 
     __entity__: ClassVar[str] = "TagGroup"
     __id_field__: ClassVar[str] = "tagGroupID"
+
+    tagGroupID: WireInt = None

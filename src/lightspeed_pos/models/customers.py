@@ -31,6 +31,7 @@ class CreditAccount(Resource):
     customerID: WireInt = None
     timeStamp: WireDatetime = None
     balance: WireDecimal = None
+    creditLimit: WireDecimal = None
 
     @relation
     def contact(self) -> Contact | None:
@@ -59,6 +60,9 @@ class Customer(Resource):
     customerTypeID: WireInt = None
     discountID: WireInt = None
     taxCategoryID: WireInt = None
+    contactID: WireInt = None
+    employeeID: WireInt = None
+    noteID: WireInt = None
 
     @relation
     def contact(self) -> Contact | None:

@@ -64,6 +64,7 @@ class Employee(Resource):
     lastSaleID: WireInt = None
     lastRegisterID: WireInt = None
     timeStamp: WireDatetime = None
+    accessPin: WireStr = None
 
     @relation
     def contact(self) -> Contact | None:
@@ -122,6 +123,7 @@ class Option(Resource):
     __entity__: ClassVar[str] = "Option"
     __id_field__: ClassVar[str] = "optionID"
 
+    optionID: WireInt = None
     name: WireStr = None
     value: WireStr = None
 
@@ -249,6 +251,12 @@ class Shop(Resource):
     receiptSetupID: WireInt = None
     ccGatewayID: WireInt = None
     priceLevelID: WireInt = None
+    timeStamp: WireDatetime = None
+    companyRegistrationNumber: WireStr = None
+    vatNumber: WireStr = None
+    vendorID: WireInt = None
+    zebraBrowserPrint: WireBool = None
+    gatewayConfigID: WireInt = None
 
     @relation
     def registers(self) -> list[Register]:

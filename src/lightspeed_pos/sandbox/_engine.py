@@ -172,7 +172,7 @@ class Engine:
             sync_inventory(store)
         if spec.kind == "report":
             sync_report(store, table)
-        tree = parse_load_relations(request.param("load_relations"), spec)
+        tree = parse_load_relations(request.param("load_relations"), spec, legacy=not v3)
         if operation == "query":
             query = v3_query if v3 else legacy_query
             return query(Scope(store, spec, table, request, tree, found.parents))

@@ -100,6 +100,9 @@ def contact_hook(ctx: Ctx, draft: Record, payload: dict[str, Any], existing: Rec
 # -- items ------------------------------------------------------------------------------------
 
 PRICE_LEVELS = ((1, "Default"), (2, "MSRP"), (3, "Online"))
+SHOP_COUNTERS = {"layaways": "0", "specialorders": "0", "workorders": "0"}
+"""ItemShop's deprecated ``m`` counters (REFERENCE 8.1, ``items/show.yml``): one shared, unchanging
+object (an update replaces keys, never mutates it)."""
 
 
 def make_prices(amounts: dict[str, str]) -> dict[str, Any]:
@@ -161,6 +164,7 @@ def create_item_shops(ctx: Ctx, item: Record, qoh: dict[int, int] | None = None)
             timeStamp=ctx.now,
             itemID=item["itemID"],
             shopID=str(shop_id),
+            m=SHOP_COUNTERS,
         )
 
 
@@ -216,7 +220,7 @@ def shop_before(ctx: Ctx, draft: Record, payload: dict[str, Any], existing: Reco
     def after(shop: Record) -> None:
         table = ctx.store.table("ItemShop")
         for summary in table.where("shopID", "0"):
-            table.new(timeStamp=ctx.now, itemID=summary["itemID"], shopID=shop["shopID"])
+            table.new(timeStamp=ctx.now, itemID=summary["itemID"], shopID=shop["shopID"], m=SHOP_COUNTERS)
 
     return after
 

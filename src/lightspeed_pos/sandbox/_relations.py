@@ -39,12 +39,15 @@ CONTACT_PHONES = {
 }
 
 
-def parse_load_relations(raw: str | None, spec: ResourceSpec) -> Tree:
-    """``["ItemShops","SaleLines.Item"]`` or ``all`` -> a relation tree (400 on bad JSON)."""
+def parse_load_relations(raw: str | None, spec: ResourceSpec, *, legacy: bool = False) -> Tree:
+    """``["ItemShops","SaleLines.Item"]`` or ``all`` -> a relation tree (400 on bad JSON).
+
+    ``all`` loads every relation but ``CustomFieldValues`` on V3 (REFERENCE 5.3); the legacy
+    paths included them (2016 recordings: ``items/show.yml``)."""
     if not raw:
         return {}
     if raw.strip() == "all":
-        names = [r for r in spec.relations if not r.startswith("CustomFieldValues")]
+        names = [r for r in spec.relations if legacy or not r.startswith("CustomFieldValues")]
     else:
         try:
             parsed = json.loads(raw)
@@ -112,8 +115,11 @@ def render(store: AccountStore, table: str, record: Record, tree: Tree | None = 
     tree = tree or {}
     out: Record = {}
     for key, value in record.items():
-        if isinstance(value, str) or key in ALWAYS_EMBEDDED or key in tree:
+        # lower-case keys are fields (ItemShop ``m``), always sent; capitalised ones relations
+        if isinstance(value, str) or key in ALWAYS_EMBEDDED or key[:1].islower():
             out[key] = value
+        elif key in tree:
+            out[key] = _embedded(store, key, value, tree[key])
     for name, subtree in tree.items():
         if name in out:
             continue
@@ -125,6 +131,13 @@ def render(store: AccountStore, table: str, record: Record, tree: Tree | None = 
             continue  # recordings omit empty table relations (Sale without lines: no SaleLines)
         out[name] = targets[0] if link.kind == "one" else {link.singular: one_or_many(targets)}
     return out
+
+
+def _embedded(store: AccountStore, name: str, value: Any, subtree: Tree) -> Any:
+    """An embedded object with the relations asked below it (``ItemAttributes.ItemAttributeSet``)."""
+    if not subtree or not isinstance(value, dict) or not any(k[:1].islower() for k in value):
+        return value
+    return {**value, **render(store, name, value, subtree)}
 
 
 def related_values(store: AccountStore, table: str, record: Record, name: str, field: str) -> list[str]:

@@ -9,12 +9,14 @@ tax1 + tax2; balance = total - payments. A completed sale must be balanced.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from ._entities import After, Ctx, default_price
 from ._schema import READ_ONLY, field_types, layout
-from ._wire import Record, bad_request, cents, decimal, is_true, money, to_wire, unwrap_children
+from ._store import AccountStore
+from ._wire import Record, bad_request, cents, decimal, is_true, money, one_or_many, to_wire, unwrap_children
 
 LINE_COPIED_FROM_SALE = ("customerID", "employeeID", "shopID")
 
@@ -91,10 +93,52 @@ def price_line(line: Record, tax_category: Record | None) -> None:
     )
 
 
+def tax_class_names(store: AccountStore) -> dict[str, str]:
+    return {row["taxClassID"]: row["name"] for row in store.table("TaxClass")}
+
+
+def tax_class_totals(
+    lines: list[Record], tax_category: Record | None, class_names: Mapping[str, str]
+) -> dict[str, Any] | None:
+    """``TaxClassTotals``: per tax class of the taxed lines and per tax of the category, the
+    taxable amount, the rate in percent and the unrounded tax (``Sales/index.yml``)."""
+    if tax_category is None:
+        return None
+    by_class: dict[str, tuple[Decimal, Decimal]] = {}
+    for line in lines:
+        if line["tax"] == "true":
+            subtotal = decimal(line["calcSubtotal"])
+            taxable, total = by_class.get(line["taxClassID"], (Decimal(0), Decimal(0)))
+            by_class[line["taxClassID"]] = (
+                taxable + subtotal - decimal(line["calcLineDiscount"]),
+                total + subtotal,
+            )
+    taxes = [
+        {
+            "id": class_id,
+            "name": class_names.get(class_id, ""),
+            "taxable": money(taxable),
+            "rate": money(decimal(tax_category[rate]) * 100),
+            "amount": money(taxable * decimal(tax_category[rate])),
+            "taxname": tax_category[name] or "Tax",
+            "subtotal": money(subtotal),
+        }
+        for class_id, (taxable, subtotal) in by_class.items()
+        for name, rate in (("tax1Name", "tax1Rate"), ("tax2Name", "tax2Rate"))
+        if rate == "tax1Rate" or decimal(tax_category[rate])
+    ]
+    return {"Tax": one_or_many(taxes)} if taxes else None
+
+
 def total_sale(
-    sale: Record, lines: list[Record], payments: list[Record], tax_category: Record | None
+    sale: Record,
+    lines: list[Record],
+    payments: list[Record],
+    tax_category: Record | None,
+    class_names: Mapping[str, str] | None = None,
 ) -> None:
-    """Compute the sale's totals in place from its (priced) lines and payments."""
+    """Compute the sale's totals in place from its (priced) lines and payments (and, given the
+    tax classes' names, its ``TaxClassTotals``; none without taxed lines)."""
     subtotal = sum((decimal(x["calcSubtotal"]) for x in lines), Decimal(0))
     discount = sum((decimal(x["calcLineDiscount"]) for x in lines), Decimal(0))
     taxable = sum(
@@ -127,6 +171,12 @@ def total_sale(
         balance=money(total - paid),
         taxTotal=money(tax1 + tax2),
     )
+    if class_names is not None:
+        totals = tax_class_totals(lines, tax_category, class_names)
+        if totals is None:
+            sale.pop("TaxClassTotals", None)
+        else:
+            sale["TaxClassTotals"] = totals
 
 
 def sale_before(ctx: Ctx, draft: Record, payload: dict[str, Any], existing: Record | None) -> After | None:
@@ -151,7 +201,7 @@ def sale_before(ctx: Ctx, draft: Record, payload: dict[str, Any], existing: Reco
         for key in ("registerID", "employeeID"):
             if payment.get(key, "0") == "0":
                 payment[key] = draft.get(key, "0")
-    total_sale(draft, list(lines.values()), payments + new_payments, tax_category)
+    total_sale(draft, list(lines.values()), payments + new_payments, tax_category, tax_class_names(store))
     completing = is_true(draft["completed"]) and not (existing and is_true(existing["completed"]))
     if completing and decimal(draft["balance"]) != 0:
         raise bad_request(
@@ -199,8 +249,11 @@ def retotal(ctx: Ctx, sale_id: str) -> None:
     tax_category = ctx.store.get("TaxCategory", sale.get("taxCategoryID") or "0")
     changes = dict(sale)
     lines = ctx.store.children("SaleLine", "saleID", sale_id)
-    total_sale(changes, lines, ctx.store.children("SalePayment", "saleID", sale_id), tax_category)
+    payments = ctx.store.children("SalePayment", "saleID", sale_id)
+    total_sale(changes, lines, payments, tax_category, tax_class_names(ctx.store))
     changes["timeStamp"] = changes["updatetime"] = ctx.now
+    if "TaxClassTotals" not in changes:
+        sale.pop("TaxClassTotals", None)
     ctx.store.table("Sale").update(sale, changes)
 
 

@@ -17,8 +17,8 @@ from .._catalog import ResourceSpec, catalog
 RECORDED: dict[str, str] = {
     "Item": "itemID systemSku defaultCost avgCost discountable tax archived itemType serialized "
     "description modelYear upc ean customSku manufacturerSku createTime timeStamp publishToEcom "
-    "categoryID taxClassID departmentID itemMatrixID manufacturerID seasonID defaultVendorID "
-    "itemECommerceID",
+    "categoryID taxClassID departmentID itemMatrixID itemAttributesID manufacturerID noteID seasonID "
+    "defaultVendorID itemECommerceID",
     "ItemShop": "itemShopID qoh sellable backorder componentQoh componentBackorder reorderPoint "
     "reorderLevel timeStamp itemID shopID",
     "Sale": "saleID timeStamp discountPercent completed archived voided enablePromotions "
@@ -35,11 +35,12 @@ RECORDED: dict[str, str] = {
     "SalePayment": "salePaymentID amount createTime archived remoteReference saleID paymentTypeID "
     "ccChargeID refPaymentID registerID employeeID creditAccountID",
     "Customer": "customerID firstName lastName dob title company companyRegistrationNumber "
-    "vatNumber creditAccountID customerTypeID discountID taxCategoryID createTime timeStamp archived",
+    "vatNumber contactID creditAccountID customerTypeID discountID employeeID noteID taxCategoryID "
+    "createTime timeStamp archived",
     "Category": "categoryID name nodeDepth fullPathName leftNode rightNode createTime timeStamp parentID",
     "Vendor": "vendorID name archived accountNumber priceLevel updatePrice updateCost "
     "updateDescription shareSellThrough timeStamp",
-    "Employee": "employeeID firstName lastName lockOut archived timeStamp contactID "
+    "Employee": "employeeID firstName lastName accessPin lockOut archived timeStamp contactID "
     "clockInEmployeeHoursID employeeRoleID limitToShopID lastShopID lastSaleID lastRegisterID",
     "Shop": "shopID name serviceRate timeZone taxLabor labelTitle labelMsrp archived timeStamp "
     "companyRegistrationNumber vatNumber contactID taxCategoryID receiptSetupID vendorID "

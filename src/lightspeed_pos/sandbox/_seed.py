@@ -12,7 +12,7 @@ import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from ._entities import make_contact, renumber_categories
+from ._entities import SHOP_COUNTERS, make_contact, renumber_categories
 from ._images import BASE_IMAGE_URL
 from ._schema import layout
 from ._seed_more import seed_more
@@ -42,6 +42,9 @@ def cent_text(cents: int) -> str:
     whole, part = divmod(cents, 100)
     return f"{whole}.{part:02d}".rstrip("0").rstrip(".") if part else str(whole)
 
+
+CUSTOMER_CONTACTS = 100
+"""Customers' contactIDs start here (shops have 1-2, employees 10-15)."""
 
 RIGHTS = [
     "allow_login", "register", "register_refund", "register_open", "register_withdraw", "register_close",
@@ -80,9 +83,13 @@ class Seeder:
         target.load(list(target) + records)
         return records
 
-    def contact(self, index: int, email_name: str, contact_id: str | None = None) -> dict[str, Any]:
+    def contact(
+        self, index: int, email_name: str, contact_id: str | None = None, website: str = ""
+    ) -> dict[str, Any]:
         city, state, zip_code = CITIES[index % len(CITIES)]
-        identity = {"contactID": contact_id} if contact_id else {}
+        identity: dict[str, Any] = {"contactID": contact_id} if contact_id else {}
+        if website:
+            identity["Websites"] = {"ContactWebsite": {"url": website}}
         return make_contact(
             {
                 **identity,
@@ -211,7 +218,9 @@ class Seeder:
                     "accountNumber": f"AC-{1000 + i}",
                     "timeStamp": t0,
                     "priceLevel": "default" if i == 0 else "",
-                    "Contact": self.contact(i + 9, f"orders.{c.lower()}"),
+                    "Contact": self.contact(
+                        i + 9, f"orders.{c.lower()}", website=f"https://www.{c.lower()}-supply.example.com"
+                    ),
                     "Reps": {"VendorRep": {"firstName": FIRST[-i - 1], "lastName": LAST[-i - 1]}},
                 }
                 for i, c in enumerate(COMPANIES[:8])
@@ -321,6 +330,20 @@ class Seeder:
                 }
             if i % 40 == 0:
                 record["archived"] = "true"
+            if i % 5 == 2:  # a note record, mostly empty (items/show.yml)
+                note = f"Reorder from {COMPANIES[i % 8]}" if i % 20 == 2 else ""
+                record["Note"] = {"note": note, "isPublic": "false", "timeStamp": created}
+            if i % 20 == 17 and not matrix:  # boxes of another item (items/index.yml: box/assembly items)
+                record["itemType"] = "box"
+                record["ItemComponents"] = {
+                    "ItemComponent": {
+                        "itemComponentID": str(i // 20 + 1),
+                        "quantity": str(6 + i % 4 * 6),
+                        "componentGroup": "1",
+                        "assemblyItemID": str(i),
+                        "componentItemID": str(i - 6),
+                    }
+                }
             item_rows.append(record)
             stock = [randrange(40) for _ in shops]
             item_id = str(i)
@@ -338,6 +361,7 @@ class Seeder:
                         "itemID": item_id,
                         "shopID": sid,
                         "averageCost": cost_text,
+                        "m": SHOP_COUNTERS,
                     }
                 )
                 shop_id += 1
@@ -374,7 +398,10 @@ class Seeder:
                     "createTime": self.when(0.7 * i / count),
                     "timeStamp": self.when(0.7 * i / count + 0.1),
                     "archived": "true" if i % 25 == 24 else "false",
-                    "Contact": self.contact(i, f"{FIRST[i % len(FIRST)].lower()}.{i}"),
+                    "contactID": str(CUSTOMER_CONTACTS + i),
+                    "Contact": self.contact(
+                        i, f"{FIRST[i % len(FIRST)].lower()}.{i}", contact_id=str(CUSTOMER_CONTACTS + i)
+                    ),
                     "Note": {"note": "", "isPublic": "false", "timeStamp": self.when(0.7 * i / count)},
                     "Tags": "",
                 }

@@ -111,8 +111,8 @@ def reference(seeder: Seeder) -> None:
 
 
 def item_details(seeder: Seeder) -> None:
-    """Tags (every 25th item), vendor numbers (every 5th), custom field values (every 50th) and
-    an image on the first matrix."""
+    """Tags (every 25th item), vendor numbers (two items in five), custom field values (one in
+    ten, and every 50th with a value) and an image on the first matrix."""
     for matrix in list(seeder.store.table("ItemMatrix"))[:1]:
         seeder.rows(
             "Image",
@@ -131,13 +131,16 @@ def item_details(seeder: Seeder) -> None:
         )
     table, tags = seeder.store.table("Item"), {t["tagID"]: t for t in seeder.store.table("Tag")}
     tag_ids = list(tags)
+    vendor_nums = values = 0
     for item_id, item in table.rows.items():
-        if item_id % 5 == 0:
+        if item_id % 5 in (0, 2):
+            vendor_nums += 1
             item["ItemVendorNums"] = {
                 "ItemVendorNum": {
-                    "itemVendorNumID": str(item_id // 5),
+                    "itemVendorNumID": str(vendor_nums),
                     "value": f"V{item['defaultVendorID']}-{item_id:06d}",
                     "cost": item["defaultCost"],
+                    "timeStamp": item["createTime"],
                     "vendorID": item["defaultVendorID"],
                     "itemID": item["itemID"],
                 }
@@ -148,21 +151,23 @@ def item_details(seeder: Seeder) -> None:
                 "TagRelation",
                 [{"tagID": t, "itemID": item["itemID"], "Tag": tags[t]} for t in dict.fromkeys(pair)],
             )
-        if item_id % 50 == 0:
+        if item_id % 50 == 0 or item_id % 10 == 7:
+            values += 1
             item["CustomFieldValues"] = {
                 "CustomFieldValue": {
+                    "customFieldValueID": str(values),
                     "customFieldID": "1",
                     "name": "Material",
                     "type": "string",
-                    "value": "Cotton",
+                    "value": "Cotton" if item_id % 50 == 0 else "",
                 }
             }
 
 
 def accounts(seeder: Seeder) -> None:
-    """Store credit for every 10th customer, three gift cards (one unassigned)."""
+    """Store credit for one customer in five, three gift cards (one unassigned)."""
     customers = seeder.store.table("Customer")
-    picked = [c for c in customers if int(c["customerID"]) % 10 == 3][:30]
+    picked = [c for c in customers if int(c["customerID"]) % 10 in (1, 3)][:30]
     rows: list[dict[str, Any]] = [
         {
             "name": f"{c['firstName']} {c['lastName']}",
@@ -187,9 +192,10 @@ def accounts(seeder: Seeder) -> None:
         customer = customers.get(int(account["customerID"]))
         if customer is not None and account["giftCard"] == "false":
             customer["creditAccountID"] = account["creditAccountID"]
-    for customer in picked[:5]:
+    for n, customer in enumerate(picked[:5], start=1):
         customer["CustomFieldValues"] = {
             "CustomFieldValue": {
+                "customFieldValueID": str(n),
                 "customFieldID": "1",
                 "name": "Birthday club",
                 "type": "boolean",

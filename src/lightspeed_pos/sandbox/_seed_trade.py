@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ._sales import price_line, total_sale
+from ._sales import price_line, tax_class_names, tax_class_totals, total_sale
 from ._schema import layout
 from ._wire import Record, money
 
@@ -18,14 +18,15 @@ def seed_sales(seeder: Seeder, count: int) -> None:
     items = [r for r in store.table("Item") if r["archived"] == "false"]
     tax_categories = {r["taxCategoryID"]: r for r in store.table("TaxCategory")}
     customers = len(store.table("Customer"))
+    class_names = tax_class_names(store)
     sales: list[Record] = []
     lines: list[Record] = []
     payments: list[Record] = []
     for n in range(count):
         when = seeder.when(0.2 + 0.8 * n / count)
-        tax_id = rng.choice(("1", "1", "1", "2", "0"))
+        tax_id = rng.choice(("1", "1", "1", "2", "3"))  # 3: Tax Exempt
         shop = rng.choice(("1", "1", "2"))
-        sale = dict(
+        sale: Record = dict(
             layout("Sale"),
             saleID=str(n + 1),
             ticketNumber=f"22{n + 1:010d}",
@@ -57,7 +58,13 @@ def seed_sales(seeder: Seeder, count: int) -> None:
                 employeeID=sale["employeeID"],
                 shopID=shop,
                 customerID=sale["customerID"],
+                taxCategoryID=tax_id,
             )
+            if len(lines) % 2 == 0:  # a line note (Sales/index.yml: most lines carry one)
+                note_id = str(len(lines) // 2 + 1)
+                line["noteID"] = note_id
+                text = "Gift wrap" if len(lines) % 6 == 0 else ""
+                line["Note"] = {"noteID": note_id, "note": text, "isPublic": "false", "timeStamp": when}
             price_line(line, tax_categories.get(tax_id))
             own_lines.append(line)
         total_sale(sale, own_lines, [], tax_categories.get(tax_id))
@@ -75,6 +82,9 @@ def seed_sales(seeder: Seeder, count: int) -> None:
             payments.append(payment)
             total_sale(sale, own_lines, [payment], tax_categories.get(tax_id))
             sale.update(completed="true", completeTime=when)
+        totals = tax_class_totals(own_lines, tax_categories.get(tax_id), class_names)
+        if totals is not None:
+            sale["TaxClassTotals"] = totals
         sales.append(sale)
         lines += own_lines
     store.table("Sale").load(sales)
