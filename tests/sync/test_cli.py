@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
-from lightspeed_pos.cli import _context, _sync_cmd, build_app
-from lightspeed_pos.sandbox import Sandbox
+from lightspeed_pos.cli import _sync_cmd, build_app
 from lightspeed_pos.sync import _job
+from tests.cli.conftest import SANDBOX_ITEMS, clean_environment
 
-
-@pytest.fixture(autouse=True)
-def small_sandbox(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    for name in list(os.environ):
-        if name.startswith("LIGHTSPEED_"):
-            monkeypatch.delenv(name)
-    config = tmp_path / "config.toml"
-    config.write_text("")
-    monkeypatch.setenv("LIGHTSPEED_CONFIG", str(config))
-    monkeypatch.setenv("COLUMNS", "200")
-    monkeypatch.setattr(_context, "make_sandbox", lambda: Sandbox(items=60, rate_limit=False))
-    yield
+__all__ = ["clean_environment"]  # the command line's test settings: no LIGHTSPEED_*, a small sandbox
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -40,10 +27,10 @@ def test_sync_prints_a_summary_and_fills_the_database(tmp_path: Path) -> None:
     assert "items" in out and "total" in out
     engine = sa.create_engine(url)
     with engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT count(*) FROM items")).scalar_one() == 60
+        assert conn.execute(sa.text("SELECT count(*) FROM items")).scalar_one() == SANDBOX_ITEMS
         runs = conn.execute(sa.text("SELECT status, rows_inserted FROM _lightspeed_runs")).all()
     engine.dispose()
-    assert runs[0][0] == "ok" and runs[0][1] > 60
+    assert runs[0][0] == "ok" and runs[0][1] > SANDBOX_ITEMS
 
 
 def test_quiet_prints_nothing_when_all_is_well(tmp_path: Path) -> None:

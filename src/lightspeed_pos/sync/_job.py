@@ -161,6 +161,7 @@ class Job:
         if self.options.full_refresh:
             yield Write(partial(dest.reset_stream, self.account_id, stream.name, stream.name))
         state: dict[str, Any] = yield Write(partial(dest.load_state, self.account_id, stream.name))
+        first_copy = state.get("phase") != "incremental"
         if stream.cursor == "snapshot":
             yield from self._snapshot()
         elif stream.cursor == "id":
@@ -172,8 +173,10 @@ class Job:
         if stream.cursor != "snapshot" and self._sweep_due(state):
             yield from self._sweep()
         finished = {"last_success": dt.datetime.now(dt.UTC), "last_error": None}
-        if self.report.swept or state.get("phase") == "walk":
+        if self.report.swept or first_copy:  # a first copy is as good as a sweep
             finished["last_sweep"] = dt.datetime.now(dt.UTC)
+        elif state.get("last_sweep") is not None:
+            finished["last_sweep"] = state["last_sweep"]
         yield Write(partial(dest.save_state, self.account_id, stream.name, self._state_now(finished)))
         self.report.seconds = time.monotonic() - started
         return self.report

@@ -35,31 +35,15 @@ class SyncReport:
     seconds: float = 0.0
 
     def total(self, name: str) -> Any:
+        """The sum of one figure of :class:`StreamReport` over every stream."""
         return sum(getattr(s, name) for s in self.streams)
 
-    @property
-    def inserted(self) -> int:
-        return int(self.total("inserted"))
-
-    @property
-    def updated(self) -> int:
-        return int(self.total("updated"))
-
-    @property
-    def archived(self) -> int:
-        return int(self.total("archived"))
-
-    @property
-    def deleted(self) -> int:
-        return int(self.total("deleted"))
-
-    @property
-    def requests(self) -> int:
-        return int(self.total("requests"))
-
-    @property
-    def cost(self) -> float:
-        return float(self.total("cost"))
+    inserted = property(lambda self: int(self.total("inserted")), doc="Rows inserted.")
+    updated = property(lambda self: int(self.total("updated")), doc="Rows updated.")
+    archived = property(lambda self: int(self.total("archived")), doc="Rows newly archived.")
+    deleted = property(lambda self: int(self.total("deleted")), doc="Rows marked deleted for good.")
+    requests = property(lambda self: int(self.total("requests")), doc="Requests sent.")
+    cost = property(lambda self: float(self.total("cost")), doc="Drips charged.")
 
     @property
     def errors(self) -> list[StreamReport]:

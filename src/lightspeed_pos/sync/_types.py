@@ -69,6 +69,10 @@ def sql_type(kind: str) -> TypeEngine[Any]:
 
 def kind_of(column_type: TypeEngine[Any]) -> str:
     """The kind of a reflected column (the inverse of :func:`sql_type`)."""
+    if isinstance(column_type, Money):
+        return "decimal"
+    if isinstance(column_type, UtcDateTime):
+        return "datetime"
     name = type(column_type).__name__.upper()
     if "INT" in name:
         return "integer"
