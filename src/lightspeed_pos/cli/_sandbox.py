@@ -6,6 +6,8 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from . import _button_cmd
+
 if TYPE_CHECKING:
     import typer
 
@@ -77,6 +79,7 @@ def build_sandbox_app() -> typer.Typer:
         )
         run_server(sandbox, port, lambda line: print(line, flush=True))
 
+    _button_cmd.register(app)
     return app
 
 
