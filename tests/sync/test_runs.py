@@ -138,3 +138,32 @@ def test_an_incremental_run_costs_one_request_per_stream_plus_the_changes(tmp_pa
         assert extra == {"items": 1}, extra
         assert report.requests == len(streams) + 1
         compare_all(client, box.account_id, url, streams)
+
+
+def test_each_stream_run_is_a_span_around_its_requests(tmp_path: Path) -> None:
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    from lightspeed_pos.telemetry import Telemetry
+
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    box = sandbox(items=30)
+    with box.client(telemetry=Telemetry(tracer_provider=provider)) as client:
+        report = sync(
+            client, f"sqlite:///{tmp_path / 'otel.db'}", streams="items,tags", accounts=[box.account_id]
+        )
+    provider.shutdown()
+    spans = {span.name: span for span in exporter.get_finished_spans()}
+    items = spans["lightspeed.sync items"]
+    attributes = dict(items.attributes or {})
+    assert attributes["lightspeed.sync.inserted"] == report.stream("items").inserted == 30
+    assert attributes["lightspeed.sync.records"] == report.stream("items").records
+    assert attributes["lightspeed.sync.cursor"] == "timestamp"
+    children = [
+        s for s in exporter.get_finished_spans() if s.parent and s.parent.span_id == items.context.span_id
+    ]
+    assert len(children) == report.stream("items").requests
+    assert "lightspeed.sync tags" in spans

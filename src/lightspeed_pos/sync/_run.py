@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import anyio
 import anyio.to_thread
 
-from ..errors import LightspeedError
+from ..telemetry import StreamRun
 from ._dest import Destination
 from ._job import Job, Progress, StreamReport, SyncOptions, Write
 from ._streams import Stream, resolve_streams
@@ -75,51 +75,62 @@ class SyncReport:
 
 
 def _error_text(exc: BaseException) -> str:
-    if isinstance(exc, LightspeedError):
-        return f"{type(exc).__name__}: {exc}"
-    return f"{type(exc).__name__}: {exc}"
+    """One line: the error's class and message (API errors never carry a token)."""
+    return " ".join(f"{type(exc).__name__}: {exc}".split())
 
 
 def run_job(client: Client, job: Job) -> StreamReport:
-    """Carry out one job with a :class:`Client`; an error ends the job (its checkpoint stays)."""
-    op = job.op()
-    value: Any = None
-    try:
-        while True:
-            instruction = op.send(value)
-            if isinstance(instruction, Write):
-                value = instruction.call()
-            else:
-                value = client.send(instruction)
-                job.count_request(instruction, value)
-    except StopIteration as stop:
-        report: StreamReport = stop.value
-        return report
-    except Exception as exc:  # the job stops; the run goes on with the others
-        job.report.error = _error_text(exc)
-        _note_error(job)
-        return job.report
+    """Carry out one job with a :class:`Client`; an error ends the job (its checkpoint stays).
+    With telemetry, the job is a span (``lightspeed.sync STREAM``) around its requests."""
+    with client.stream_span(job.stream.name, account_id=job.account_id, cursor=job.stream.cursor) as span:
+        op = job.op()
+        value: Any = None
+        try:
+            while True:
+                instruction = op.send(value)
+                if isinstance(instruction, Write):
+                    value = instruction.call()
+                else:
+                    value = client.send(instruction)
+                    job.count_request(instruction, value)
+        except StopIteration:
+            pass
+        except Exception as exc:  # the job stops; the run goes on with the others
+            job.report.error = _error_text(exc)
+            _note_error(job)
+        _close_span(span, job.report)
+    return job.report
 
 
 async def run_job_async(client: AsyncClient, job: Job) -> StreamReport:
     """:func:`run_job` with an :class:`AsyncClient`; database work runs in a worker thread."""
-    op = job.op()
-    value: Any = None
-    try:
-        while True:
-            instruction = op.send(value)
-            if isinstance(instruction, Write):
-                value = await anyio.to_thread.run_sync(instruction.call)
-            else:
-                value = await client.send(instruction)
-                job.count_request(instruction, value)
-    except StopIteration as stop:
-        report: StreamReport = stop.value
-        return report
-    except Exception as exc:
-        job.report.error = _error_text(exc)
-        await anyio.to_thread.run_sync(_note_error, job)
-        return job.report
+    with client.stream_span(job.stream.name, account_id=job.account_id, cursor=job.stream.cursor) as span:
+        op = job.op()
+        value: Any = None
+        try:
+            while True:
+                instruction = op.send(value)
+                if isinstance(instruction, Write):
+                    value = await anyio.to_thread.run_sync(instruction.call)
+                else:
+                    value = await client.send(instruction)
+                    job.count_request(instruction, value)
+        except StopIteration:
+            pass
+        except Exception as exc:
+            job.report.error = _error_text(exc)
+            await anyio.to_thread.run_sync(_note_error, job)
+        _close_span(span, job.report)
+    return job.report
+
+
+def _close_span(span: StreamRun, report: StreamReport) -> None:
+    span.records, span.pages = report.records, report.pages
+    for name in ("inserted", "updated", "archived", "deleted", "requests", "phase"):
+        span.attributes[name] = getattr(report, name)
+    span.attributes["cost"] = round(report.cost, 3)
+    if report.error is not None:
+        span.attributes["error"] = report.error
 
 
 def _note_error(job: Job) -> None:
