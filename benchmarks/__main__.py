@@ -7,13 +7,14 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from . import memory, overhead, ratelimit
+from . import memory, overhead, ratelimit, sync
 from ._harness import RESULTS_JSON, RESULTS_MD, Row, write_results
 
 SUITES: dict[str, Callable[[str], list[Row]]] = {
     "ratelimit": ratelimit.run,
     "overhead": overhead.run,
     "memory": memory.run,
+    "sync": sync.run,
 }
 
 

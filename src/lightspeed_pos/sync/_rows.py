@@ -25,9 +25,10 @@ import hashlib
 import json
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from .._catalog import catalog, snake
@@ -100,6 +101,52 @@ def field_kind(entity: str, name: str) -> Kind:
     return "string"
 
 
+def _integer(raw: str) -> int | None:
+    if raw.isdigit():
+        return int(raw)
+    try:
+        return int(Decimal(raw))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _decimal(raw: str) -> Decimal | None:
+    try:
+        return Decimal(raw)
+    except InvalidOperation:
+        return None
+
+
+def _boolean(raw: str) -> bool:
+    return raw.strip().lower() in ("true", "1", "yes")
+
+
+@lru_cache(maxsize=65536)
+def _datetime(raw: str) -> dt.datetime | None:
+    """Parsed once per distinct value (a page repeats its timestamps)."""
+    try:
+        parsed = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.UTC)
+    return parsed.astimezone(dt.UTC)
+
+
+def _string(raw: str) -> str:
+    return raw
+
+
+PARSERS: dict[str, Callable[[str], Any]] = {
+    "integer": _integer,
+    "decimal": _decimal,
+    "boolean": _boolean,
+    "datetime": _datetime,
+    "string": _string,
+}
+"""From a wire string (never ``""``, except for text) to the stored value, per kind."""
+
+
 def convert(raw: Any, kind: Kind) -> Any:
     """A wire value as the Python value stored for it (``""`` is NULL except in text columns)."""
     if kind == "json":
@@ -107,37 +154,21 @@ def convert(raw: Any, kind: Kind) -> Any:
     if raw is None or (raw == "" and kind != "string"):
         return None
     if not isinstance(raw, str):
-        raw = (
-            json.dumps(raw)
-            if isinstance(raw, (dict, list))
-            else str(raw).lower()
-            if isinstance(raw, bool)
-            else str(raw)
-        )
-    try:
-        if kind == "integer":
-            return int(Decimal(raw))
-        if kind == "decimal":
-            return Decimal(raw)
-    except (InvalidOperation, ValueError):
-        return None
-    if kind == "boolean":
-        return raw.strip().lower() in ("true", "1", "yes")
-    if kind == "datetime":
-        try:
-            parsed = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=dt.UTC)
-        return parsed.astimezone(dt.UTC)
-    return raw
+        if isinstance(raw, bool):
+            raw = str(raw).lower()
+        else:
+            raw = json.dumps(raw) if isinstance(raw, (dict, list)) else str(raw)
+    return PARSERS.get(kind, _string)(raw)
 
 
 def record_hash(record: dict[str, Any]) -> str:
-    """A digest of the record as received: equal digests mean nothing changed."""
-    text = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """A digest of the record as received: equal digests mean nothing changed. (Fields keep the
+    API's order; a server that reordered them would only cost a rewrite, never a missed change.)"""
+    text = json.dumps(record, separators=(",", ":"), ensure_ascii=False)
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+Step = tuple[str, Kind, Callable[[str], Any], bool]
 
 
 @dataclass
@@ -183,6 +214,7 @@ class Flattener:
         self.parent_key = parent_key
         self.types = {k: v for k, v in (types or {}).items() if v != "object"}
         """The stream's own field types (first: two endpoints may share an entity name)."""
+        self._plan: dict[tuple[str, str, str], Step] = {}
 
     def child_table(self, container: str) -> str:
         """``item`` + ``Prices`` -> ``item_prices``; ``item`` + ``ItemVendorNums`` -> ``item_vendor_nums``."""
@@ -195,26 +227,43 @@ class Flattener:
         return flat
 
     def _spread(self, record: dict[str, Any], entity: str, prefix: str, flat: Flat) -> None:
+        row, kinds, plan = flat.row, flat.kinds, self._plan
         for key, value in record.items():
-            if key == "@attributes":
+            if isinstance(value, str):
+                step = plan.get((entity, prefix, key))
+                if step is None:
+                    step = plan[(entity, prefix, key)] = self._step(entity, prefix, key)
+                name, kind, parse, upper = step
+                if value == "" and (upper or kind != "string"):
+                    if upper:
+                        if _looks_plural(key) and field_kind(entity, key) == "string":
+                            # an empty relation container (``"Phones": ""``): no child rows
+                            flat.children.setdefault(self.child_table(key), [])
+                        continue  # an empty to-one relation (``"Note": ""``)
+                    row[name], kinds[name] = None, kind
+                else:
+                    row[name], kinds[name] = parse(value), kind
+            elif key == "@attributes":
                 continue
-            name = prefix + column_name(key)
-            if isinstance(value, dict):
+            elif isinstance(value, dict):
                 inner = _container(value)
                 if inner is not None:
                     self._children(key, inner, value[inner], flat)
                 else:
-                    self._spread(value, key, name + "_", flat)
+                    self._spread(value, key, prefix + column_name(key) + "_", flat)
             elif isinstance(value, list):
-                flat.row[name], flat.kinds[name] = value, "json"
-            elif value == "" and _looks_plural(key) and field_kind(entity, key) == "string":
-                # an empty relation container (``"Phones": ""``): no child rows
-                flat.children.setdefault(self.child_table(key), [])
-            elif value == "" and key[:1].isupper():
-                continue  # an empty to-one relation (``"Note": ""``)
+                name = prefix + column_name(key)
+                row[name], kinds[name] = value, "json"
             else:
+                name = prefix + column_name(key)
                 kind = (self.types.get(key) if not prefix else None) or field_kind(entity, key)
-                flat.row[name], flat.kinds[name] = convert(value, kind), kind
+                row[name], kinds[name] = convert(value, kind), kind
+
+    def _step(self, entity: str, prefix: str, key: str, *, top: bool = True) -> Step:
+        """How a string field of ``entity`` is stored: (column, kind, parser, whether the name is
+        a relation's, whose ``""`` means "none"), worked out once per field."""
+        kind = (self.types.get(key) if top and not prefix else None) or field_kind(entity, key)
+        return prefix + column_name(key), kind, PARSERS.get(kind, _string), key[:1].isupper()
 
     def _children(self, container: str, inner: str, items: Any, flat: Flat) -> None:
         table = self.child_table(container)
@@ -231,16 +280,26 @@ class Flattener:
     def _child_row(
         self, item: dict[str, Any], entity: str, prefix: str, child: dict[str, Any], kinds: dict[str, Kind]
     ) -> None:
+        plan = self._plan
         for key, value in item.items():
-            if key == "@attributes":
+            if isinstance(value, str):
+                step = plan.get((entity, prefix, key))
+                if step is None:
+                    step = plan[(entity, prefix, key)] = self._step(entity, prefix, key, top=False)
+                name, kind, parse, upper = step
+                if value == "" and (upper or kind != "string"):
+                    if not upper:
+                        child[name], kinds[name] = None, kind
+                    continue
+                child[name], kinds[name] = parse(value), kind
+            elif key == "@attributes":
                 continue
-            name = prefix + column_name(key)
-            if isinstance(value, dict) and _container(value) is None:
-                self._child_row(value, key, name + "_", child, kinds)
+            elif isinstance(value, dict) and _container(value) is None:
+                self._child_row(value, key, prefix + column_name(key) + "_", child, kinds)
             elif isinstance(value, (dict, list)):
+                name = prefix + column_name(key)
                 child[name], kinds[name] = value, "json"
-            elif value == "" and key[:1].isupper():
-                continue
             else:
+                name = prefix + column_name(key)
                 kind = field_kind(entity, key)
                 child[name], kinds[name] = convert(value, kind), kind
