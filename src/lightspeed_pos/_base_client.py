@@ -19,7 +19,7 @@ from ._retry import RetryPolicy
 from ._version import __version__
 from ._wire import ParamsInput, encode_params, encode_payload
 from .errors import LightspeedError
-from .events import EventHooks, check_event_hooks
+from .events import EVENT_NAMES, EventHooks, check_event_hooks
 from .telemetry import StreamRun, Telemetry, default_telemetry
 
 DEFAULT_BASE_URL = "https://api.lightspeedapp.com/API/V3"
@@ -93,6 +93,15 @@ class BaseClient:
                 "or to client.account(...)"
             )
         return tokens
+
+    @property
+    def event_hooks(self) -> dict[str, list[Callable[[Any], Any]]]:
+        """The hooks by event name (a copy); assign a new mapping to replace them, as in httpx."""
+        return {name: list(self._hooks.get(name, ())) for name in EVENT_NAMES}
+
+    @event_hooks.setter
+    def event_hooks(self, hooks: EventHooks | None) -> None:
+        self._hooks = check_event_hooks(hooks)
 
     def _flow(self, spec: RequestSpec) -> Flow:
         """The flow of one request, watched by the hooks and the telemetry when there are any."""
