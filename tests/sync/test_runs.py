@@ -4,12 +4,15 @@ incremental run costs."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
+import httpx2
 import pytest
 import sqlalchemy as sa
 
+from lightspeed_pos.sandbox import Sandbox
 from lightspeed_pos.sync import StreamReport, async_sync, resolve_streams, sync, sync_job
 
 from ._compare import compare_all
@@ -167,3 +170,49 @@ def test_each_stream_run_is_a_span_around_its_requests(tmp_path: Path) -> None:
     ]
     assert len(children) == report.stream("items").requests
     assert "lightspeed.sync tags" in spans
+
+
+def test_raw_keeps_each_record_as_received(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'raw.db'}"
+    box = sandbox(items=20)
+    with box.client() as client:
+        assert sync(client, url, streams="customers", accounts=[box.account_id], raw=True).ok
+        expected = {
+            int(c.attributes["customerID"]): c.attributes
+            for c in client.account(box.account_id).customers.all(
+                {"load_relations": '["Contact","Note","CustomFieldValues"]', "archived": "true"}
+            )
+        }
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        stored = {
+            row[0]: json.loads(row[1])
+            for row in conn.execute(sa.text("SELECT customer_id, _raw FROM customers"))
+        }
+    engine.dispose()
+    assert stored == expected
+
+
+def test_parallel_streams_share_the_accounts_bucket_without_a_429(tmp_path: Path) -> None:
+    statuses: list[int] = []
+    box = Sandbox(items=300, bucket_size=15, time_scale=40)
+
+    class Counting(httpx2.BaseTransport):
+        def __init__(self, inner: httpx2.BaseTransport) -> None:
+            self.inner = inner
+
+        def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+            response = self.inner.handle_request(request)
+            statuses.append(response.status_code)
+            return response
+
+    with box.client(transport=Counting(box.transport())) as client:
+        report = sync(
+            client,
+            f"sqlite:///{tmp_path / 'bucket.db'}",
+            streams="items,item_shops,sales,sale_lines,customers,categories",
+            accounts=[box.account_id],
+            workers=6,
+        )
+    assert report.ok
+    assert statuses.count(429) == 0 and len(statuses) == report.requests > 30

@@ -169,7 +169,10 @@ class Destination:
         with self._lock:
             inspector = sa.inspect(self.engine)
             if not inspector.has_table(shape.name):
-                with contextlib.suppress(sa.exc.OperationalError, sa.exc.ProgrammingError):
+                # another process may create it at the same moment: then use theirs
+                with contextlib.suppress(
+                    sa.exc.OperationalError, sa.exc.ProgrammingError, sa.exc.IntegrityError
+                ):
                     self._build(shape).create(self.engine, checkfirst=True)
                 inspector = sa.inspect(self.engine)
             present = {c["name"]: kind_of(c["type"]) for c in inspector.get_columns(shape.name)}

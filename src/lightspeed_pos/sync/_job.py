@@ -25,7 +25,6 @@ differ, without relations.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable, Generator
 from dataclasses import asdict, dataclass, field
 from functools import partial
@@ -156,7 +155,6 @@ class Job:
 
     # --- the job ---------------------------------------------------------------------------------
     def op(self) -> JobOp:
-        started = time.monotonic()
         stream, dest = self.stream, self.dest
         if self.options.full_refresh:
             yield Write(partial(dest.reset_stream, self.account_id, stream.name, stream.name))
@@ -178,7 +176,6 @@ class Job:
         elif state.get("last_sweep") is not None:
             finished["last_sweep"] = state["last_sweep"]
         yield Write(partial(dest.save_state, self.account_id, stream.name, self._state_now(finished)))
-        self.report.seconds = time.monotonic() - started
         return self.report
 
     def _state_now(self, extra: dict[str, Any]) -> dict[str, Any]:

@@ -82,6 +82,7 @@ def _error_text(exc: BaseException) -> str:
 def run_job(client: Client, job: Job) -> StreamReport:
     """Carry out one job with a :class:`Client`; an error ends the job (its checkpoint stays).
     With telemetry, the job is a span (``lightspeed.sync STREAM``) around its requests."""
+    started = time.monotonic()
     with client.stream_span(job.stream.name, account_id=job.account_id, cursor=job.stream.cursor) as span:
         op = job.op()
         value: Any = None
@@ -98,12 +99,14 @@ def run_job(client: Client, job: Job) -> StreamReport:
         except Exception as exc:  # the job stops; the run goes on with the others
             job.report.error = _error_text(exc)
             _note_error(job)
+        job.report.seconds = time.monotonic() - started
         _close_span(span, job.report)
     return job.report
 
 
 async def run_job_async(client: AsyncClient, job: Job) -> StreamReport:
     """:func:`run_job` with an :class:`AsyncClient`; database work runs in a worker thread."""
+    started = time.monotonic()
     with client.stream_span(job.stream.name, account_id=job.account_id, cursor=job.stream.cursor) as span:
         op = job.op()
         value: Any = None
@@ -120,6 +123,7 @@ async def run_job_async(client: AsyncClient, job: Job) -> StreamReport:
         except Exception as exc:
             job.report.error = _error_text(exc)
             await anyio.to_thread.run_sync(_note_error, job)
+        job.report.seconds = time.monotonic() - started
         _close_span(span, job.report)
     return job.report
 
