@@ -37,6 +37,7 @@ from .errors import (
     ServerError,
     UnauthorizedError,
     UnprocessableEntityError,
+    WriteOutcomeUnknownError,
 )
 from .models import (
     Account,
@@ -106,6 +107,7 @@ __all__ = [
     "UnauthorizedError",
     "UnprocessableEntityError",
     "Vendor",
+    "WriteOutcomeUnknownError",
     "__version__",
     "errors",
     "estimate_cost",

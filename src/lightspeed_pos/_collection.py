@@ -68,7 +68,12 @@ class Collection(CollectionBase[R]):
         return self._drive(self.update_op(record_id, self.payload(attributes, fields)))
 
     def destroy(self, record_id: int | str) -> R:
-        """``DELETE {path}/{id}.json``: deletes or archives, as the endpoint does; returns the record."""
+        """``DELETE {path}/{id}.json``: deletes or archives, as the endpoint does; returns the record.
+
+        When an attempt's answer was lost and the retry meets a 404, the delete counts as done (the
+        lost attempt deleted it): an archived record is read back, a deleted one is returned with
+        only its id.
+        """
         return self._drive(self.destroy_op(record_id))
 
     def archive(self, record_id: int | str) -> R:

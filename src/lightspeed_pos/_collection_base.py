@@ -21,7 +21,7 @@ from ._catalog import ResourceSpec, catalog
 from ._flow import RequestSpec
 from ._pagination import PageGuard, PageRequest, read_page
 from ._resource import Resource
-from ._wire import ParamsInput, attribute, decode_json, encode_payload, records, to_int
+from ._wire import ParamsInput, already_done, attribute, decode_json, encode_payload, records, to_int
 from .errors import InvalidResponseError, NotFoundError, OperationNotAllowedError
 from .query import F, Query
 
@@ -87,6 +87,7 @@ class Pager(Generic[R]):
     def _start_next_part(self) -> None:
         if self._parts:
             self._next = self._collection.first_page(self._parts.pop(0), self._page_size)
+            self._guard.new_listing()
 
     def request(self) -> RequestSpec | None:
         """The request for the next page, or ``None`` after the last one."""
@@ -100,6 +101,7 @@ class Pager(Generic[R]):
         """The records of the page just fetched."""
         assert self._current is not None
         page = read_page(decode_json(response), self._collection.spec.entity, self._current, response)
+        self._guard.brings_news(page.records, self._collection.spec.id_field, self._current)
         self._next = page.next
         if self._next is None:
             self._start_next_part()
@@ -276,7 +278,17 @@ class CollectionBase(Generic[R]):
         if archive:
             self.check_archive()
         self.check("delete")
-        return self.read_one((yield self.write("DELETE", int(record_id), None)))
+        response = yield self.write("DELETE", int(record_id), None)
+        if already_done(response):
+            # an earlier attempt, whose answer was lost, deleted it: read the archived record back
+            if self.spec.delete == "archive" and self.spec.allows("query"):
+                try:
+                    found: R = yield from self.find_op(record_id, {"archived": "only"})
+                    return found
+                except NotFoundError:
+                    pass
+            return self.wrap({self.spec.id_field: str(record_id)})
+        return self.read_one(response)
 
     def get_op(self) -> Op[R]:
         """``GET {path}.json`` of an endpoint that answers one object (Session, Locale)."""

@@ -23,6 +23,7 @@ EXPECTED = {
     "NotFoundError", "OperationNotAllowedError", "Order", "PriceLevel", "RateLimitError", "Resource",
     "RetryPolicy", "Sale", "SaleLine", "ServerError", "Shop", "SpecialOrder", "Throttler", "TokenHolder",
     "UnauthorizedError", "UnprocessableEntityError", "Vendor", "__version__", "errors",
+    "WriteOutcomeUnknownError",
     "F", "Or", "Query", "estimate_cost", "oauth", "query", "LoginRequiredError", "RelatedList",
 }  # fmt: skip
 
