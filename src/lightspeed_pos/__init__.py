@@ -14,6 +14,7 @@ from . import errors, oauth, query
 from ._async_client import AsyncClient
 from ._async_collection import AsyncCollection
 from ._auth import TokenHolder
+from ._binding import Async, Sync
 from ._client import DEFAULT_BASE_URL, Client
 from ._collection import Collection
 from ._ratelimit import Throttler
@@ -66,6 +67,7 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "Account",
+    "Async",
     "AsyncAccount",
     "AsyncClient",
     "AsyncCollection",
@@ -102,6 +104,7 @@ __all__ = [
     "ServerError",
     "Shop",
     "SpecialOrder",
+    "Sync",
     "Throttler",
     "TokenHolder",
     "UnauthorizedError",

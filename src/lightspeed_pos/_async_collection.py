@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from ._async_client import AsyncClient
     from .models import CustomField
 
-R = TypeVar("R", bound=Resource)
+R = TypeVar("R", bound="Resource[Any]")
 T = TypeVar("T")
 
 
@@ -112,7 +112,7 @@ class AsyncCollection(CollectionBase[R]):
         """A resource from attributes, bound to this collection; no request."""
         return self.model.from_wire(self.payload(attributes, fields), self, given=True)
 
-    def load_relation(self, resource: Resource, spec: RelationSpec) -> Any | Awaitable[Any]:
+    def load_relation(self, resource: Resource[Any], spec: RelationSpec) -> Any | Awaitable[Any]:
         """A relation of ``resource``: the value when embedded, else an awaitable that fetches it."""
         value = embedded(self, resource, spec)
         if value is not ...:

@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
-from ._collection_base import PAGE_SIZE, CollectionBase, Op, QueryInput, model_for, spec_for
+from ._collection_base import PAGE_SIZE, CollectionBase, Op, QueryInput
 from ._related import relation_op
 from ._resource import RelationSpec, Resource
 
@@ -14,10 +14,8 @@ if TYPE_CHECKING:
     from ._client import Client
     from .models import CustomField
 
-R = TypeVar("R", bound=Resource)
+R = TypeVar("R", bound="Resource[Any]")
 T = TypeVar("T")
-
-__all__ = ["PAGE_SIZE", "Collection", "model_for", "spec_for"]
 
 
 class Collection(CollectionBase[R]):
@@ -109,6 +107,6 @@ class Collection(CollectionBase[R]):
         """A resource from attributes, bound to this collection; no request."""
         return self.model.from_wire(self.payload(attributes, fields), self, given=True)
 
-    def load_relation(self, resource: Resource, spec: RelationSpec) -> Any:
+    def load_relation(self, resource: Resource[Any], spec: RelationSpec) -> Any:
         """A relation of ``resource``, fetched when it is not embedded."""
         return self._drive(relation_op(self, resource, spec))

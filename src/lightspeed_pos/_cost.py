@@ -1,4 +1,4 @@
-"""The drip cost of one API request, as the 2026 rate limiter prices it (REFERENCE §3.2).
+"""The drip cost of one API request, as the 2026 rate limiter prices it (docs/reference.md#request-costs).
 
 One pure function, :func:`request_cost`, shared by the client (which reserves room in its
 model of the bucket before sending) and the sandbox (which charges the bucket). It looks only
@@ -37,7 +37,7 @@ from lightspeed_pos._catalog import ResourceSpec, catalog
 __all__ = ["endpoint_of", "is_to_many", "nested_records", "request_cost"]
 
 OFFSET_COST_PER_RECORD = 0.0005
-"""The 2026-03-17 changelog's figure; the parameters page says 0.005 (REFERENCE §10.4)."""
+"""The 2026-03-17 changelog's figure; the parameters page says 0.005 (docs/reference.md#offset-cost)."""
 ORDERBY_UNSORTABLE_COST = 4.0
 COUNT_COST = 10.0
 NESTED_ENTITY_COST = 0.5

@@ -115,7 +115,7 @@ def decoded_body(spec: RequestSpec) -> Any:
 
 
 def estimate(spec: RequestSpec, body: Any = ...) -> float:
-    """The cost the server will charge for ``spec`` (REFERENCE 3.2)."""
+    """The cost the server will charge for ``spec`` (docs/reference.md#request-costs)."""
     if body is ...:
         body = decoded_body(spec)
     url = httpx2.URL(spec.url)

@@ -25,6 +25,7 @@ EXPECTED = {
     "UnauthorizedError", "UnprocessableEntityError", "Vendor", "__version__", "errors",
     "WriteOutcomeUnknownError",
     "F", "Or", "Query", "estimate_cost", "oauth", "query", "LoginRequiredError", "RelatedList",
+    "Sync", "Async",
 }  # fmt: skip
 
 COLLECTIONS = [
