@@ -212,14 +212,16 @@ class Destination:
         return self.table(shape)
 
     def child_tables(self, parent: str) -> set[str]:
-        if parent not in self._children:
-            registry = self._tables[CHILDREN_TABLE]
-            with self.engine.connect() as conn:
-                rows = conn.execute(
-                    sa.select(registry.c.child_table).where(registry.c.parent_table == parent)
-                )
-                self._children[parent] = {r[0] for r in rows}
-        return self._children[parent]
+        """The child tables of ``parent`` (read once, then kept up to date; threads share it)."""
+        with self._lock:
+            if parent not in self._children:
+                registry = self._tables[CHILDREN_TABLE]
+                with self.engine.connect() as conn:
+                    rows = conn.execute(
+                        sa.select(registry.c.child_table).where(registry.c.parent_table == parent)
+                    )
+                    self._children[parent] = {r[0] for r in rows}
+            return set(self._children[parent])
 
     # --- writing ---------------------------------------------------------------------------------
     def _insert(self, table: sa.Table) -> Any:
@@ -388,14 +390,14 @@ class Destination:
         return found
 
     def _register_children(self, parent: str, names: set[str]) -> None:
-        known = self.child_tables(parent)
-        new = names - known
+        new = names - self.child_tables(parent)
         if not new:
             return
         registry = self._tables[CHILDREN_TABLE]
         with self.transaction() as conn:
             self.upsert(conn, registry, [{"parent_table": parent, "child_table": n} for n in sorted(new)])
-        known.update(new)
+        with self._lock:
+            self._children[parent].update(new)
 
     def _replace_children(
         self,
@@ -408,7 +410,7 @@ class Destination:
     ) -> int:
         ids = [r.id for r in records]
         written = 0
-        for name in sorted(self.child_tables(parent)):
+        for name in sorted(self.child_tables(parent) | set(tables)):
             table = tables[name] if name in tables else self.existing_table(name)
             if table is None:
                 continue

@@ -6,7 +6,7 @@ result) - and returns its :class:`StreamReport`. :func:`run_job` drives it with 
 :class:`~lightspeed_pos.Client`; :func:`run_job_async` with an
 :class:`~lightspeed_pos.AsyncClient` (database work in a worker thread).
 
-Per cursor kind (REFERENCE 4.1, 9):
+Per cursor kind (docs/reference.md#cursor-pagination, #webhooks-and-trials):
 
 - ``timestamp``/``updatetime``: the first run walks the table by id (stable while records change)
   after noting the newest cursor value (one request, sorted descending); then it lists

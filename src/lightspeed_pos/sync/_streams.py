@@ -69,7 +69,8 @@ EMBEDDED_ONLY = frozenset(
         "TaxCategoryClasses",
     }
 )
-"""Relations with no endpoint of their own (REFERENCE 7.4): objects that only arrive embedded."""
+"""Relations with no endpoint of their own (docs/reference.md#reports-and-misc): objects that only
+arrive embedded."""
 
 
 @dataclass(frozen=True)
