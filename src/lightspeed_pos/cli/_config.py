@@ -27,8 +27,9 @@ SETTING_NAMES = (
     "token_file",
     "scope",
     "redirect_uri",
+    "redis_url",
 )
-SECRET_SETTINGS = frozenset({"client_secret"})
+SECRET_SETTINGS = frozenset({"client_secret", "redis_url"})
 
 
 def default_config_path() -> Path:

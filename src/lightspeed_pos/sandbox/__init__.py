@@ -14,16 +14,16 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import httpx2
 
-from ._app import EngineLike, SandboxApp
+from ._app import MAX_BODY_BYTES, EngineLike, SandboxApp
 from ._engine import Engine
 from ._faults import Faults
-from ._oauth import OAuthServer, TokenPair
+from ._oauth import DEFAULT_REDIRECT_URIS, OAuthServer, TokenPair
 from ._ratelimit import RateLimiter
 from ._serve import ServedSandbox, serve_asgi
 from ._transport import AsyncSandboxTransport, SandboxTransport
@@ -135,8 +135,10 @@ class Sandbox:
         faults: Faults | None = None,
         client_id: str = DEFAULT_CLIENT_ID,
         client_secret: str = DEFAULT_CLIENT_SECRET,
+        redirect_uris: Sequence[str] = DEFAULT_REDIRECT_URIS,
         clock: Callable[[], float] | None = None,
         engine: EngineLike | None = None,
+        max_body_bytes: int = MAX_BODY_BYTES,
     ) -> None:
         if engine is None:
             engine = Engine.create(seed=seed, items=items, accounts=accounts)
@@ -146,6 +148,7 @@ class Sandbox:
         self.client_secret = client_secret
         oauth = OAuthServer(
             clients={client_id: client_secret},
+            redirect_uris={client_id: list(redirect_uris)},
             account_ids=list(engine.account_ids),
             token_lifetime=token_lifetime,
             clock=clock,
@@ -158,7 +161,14 @@ class Sandbox:
             enabled=rate_limit,
             clock=clock,
         )
-        self.app = SandboxApp(engine, oauth=oauth, limiter=limiter, faults=faults, clock=clock)
+        self.app = SandboxApp(
+            engine, oauth=oauth, limiter=limiter, faults=faults, clock=clock, max_body_bytes=max_body_bytes
+        )
+
+    def register_redirect_uri(self, redirect_uri: str) -> None:
+        """Register one more redirect URI for the sandbox's client (``/authorize`` redirects only
+        to registered ones; :data:`DEFAULT_REDIRECT_URIS` are registered from the start)."""
+        self.app.oauth.register_redirect_uri(self.client_id, redirect_uri)
 
     @property
     def account_ids(self) -> list[int]:
@@ -182,9 +192,10 @@ class Sandbox:
     def token_url(self) -> str:
         return f"{self.auth_url}/token"
 
-    def issue_tokens(self, account_id: int | None = None) -> TokenPair:
-        """A fresh access/refresh token pair for ``account_id`` (default: the demo account)."""
-        return self.app.oauth.issue(self.client_id, account_id)
+    def issue_tokens(self, account_id: int | None = None, scope: str = "employee:all") -> TokenPair:
+        """A fresh access/refresh token pair for ``account_id`` (default: the demo account) with
+        ``scope`` (space-separated; docs/reference.md#oauth-scopes)."""
+        return self.app.oauth.issue(self.client_id, account_id, scope)
 
     def transport(self, *, sleep: Callable[[float], None] = time.sleep) -> SandboxTransport:
         """An in-process sync transport onto this sandbox."""

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
+from ._queue import engine_url
 from ._rows import Flat, Kind
 from ._types import Money, UtcDateTime, kind_of, sql_type
 
@@ -26,15 +27,6 @@ STATE_TABLE = "_lightspeed_state"
 RUNS_TABLE = "_lightspeed_runs"
 CHILDREN_TABLE = "_lightspeed_children"
 ID_CHUNK = 500
-
-
-def engine_url(url: str) -> str:
-    """``postgresql://`` and ``postgres://`` go through psycopg 3; a bare path is an SQLite file."""
-    if url.startswith(("postgresql://", "postgres://")):
-        return "postgresql+psycopg://" + url.split("://", 1)[1]
-    if "://" not in url:
-        return f"sqlite:///{url}"
-    return url
 
 
 def now() -> dt.datetime:
