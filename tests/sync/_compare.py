@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from lightspeed_pos import Client
 from lightspeed_pos._catalog import snake
 from lightspeed_pos.sync import Stream, column_name
-from lightspeed_pos.sync._dest import engine_url
+from lightspeed_pos.sync._queue import engine_url
 from lightspeed_pos.sync._streams import load_params
 
 
