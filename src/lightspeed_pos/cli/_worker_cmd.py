@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ._context import CliState, fail, guarded, state_of
+from ._context import CliState, error_message, fail, guarded, state_of
 
 if TYPE_CHECKING:
     from lightspeed_pos.sync._queue import JobQueue, JobStatus
@@ -34,16 +34,22 @@ def job_runner(state: CliState, url: str) -> Any:
         sync = importlib.import_module("lightspeed_pos.sync")
     except ImportError as exc:
         raise fail(f"the sync is not available: {exc}", 2) from None
-    client = state.client()
     shared = state.shared_state()
+    if shared is None:
+        client = state.client()
+    else:  # a token per account, from Redis; the configured session only for an account without
+        from lightspeed_pos import DEFAULT_BASE_URL, Client
+
+        client = Client(base_url=state.settings.get("base_url") or DEFAULT_BASE_URL, shared=shared)
+        state._closers.append(client.close)
     sessions: dict[int, Any] = {}
 
     def run_one(account_id: int, stream: str) -> str:
         if shared is not None and account_id not in sessions:
             store = shared.token_store(f"account-{account_id}")
-            if store.load() is not None:
-                sessions[account_id] = _session(state, store)
-                client.account(account_id, oauth_token_holder=sessions[account_id])
+            found = store.load() is not None
+            sessions[account_id] = _session(state, store) if found else state.session()
+            client.account(account_id, oauth_token_holder=sessions[account_id])
         report = sync.sync_job(client, url, account_id, stream)
         if getattr(report, "error", None):
             raise RuntimeError(str(report.error))
@@ -127,11 +133,16 @@ def _work(settings: dict[str, Any], url: str, lease: float) -> None:
     state = CliState(Settings(settings, dict.fromkeys(settings, "parent"), None))
     try:
         queue = _queue(url, lease)
-        summary = work(queue, job_runner(state, url))
+        summary = work(queue, job_runner(state, url), describe_error=error_message)
         typer.echo(
             f"{summary.worker}: {summary.completed} done, {summary.failed} failed, {summary.lost} taken over"
         )
         queue.close()
+    except typer.Exit:
+        raise
+    except Exception as exc:  # a worker process: one line, never a traceback
+        typer.echo(f"Error: {error_message(exc)}", err=True)
+        raise SystemExit(1) from None
     finally:
         state.close()
 
@@ -179,6 +190,7 @@ def register(app: typer.Typer) -> None:
                 return
         finally:
             queue.close()
+        _prepare_destination(to)
         if processes == 1:
             _work(dict(state.settings.values), to, lease)
             return
@@ -187,6 +199,15 @@ def register(app: typer.Typer) -> None:
         codes = run_pool(_work, (dict(state.settings.values), to, lease), processes)
         if any(codes):
             raise fail(f"{sum(1 for c in codes if c)} of {processes} workers failed", 1)
+
+
+def _prepare_destination(url: str) -> None:
+    """Create the sync's own tables once, before several processes would race to."""
+    try:
+        sync = importlib.import_module("lightspeed_pos.sync")
+    except ImportError as exc:
+        raise fail(f"the sync is not available: {exc}", 2) from None
+    sync.Destination(url).close()
 
 
 def _default_streams() -> list[str]:
