@@ -345,4 +345,7 @@ def run(size: str = "full") -> list[Row]:
     rows = [measure_bucket(bucket, shared=True, checked=size != "tiny")]
     if size != "tiny":
         rows.append(measure_bucket(bucket, shared=False))
+    else:  # a run of milliseconds: the efficiency means nothing, the 429s still do
+        row = rows[0]
+        row.target, row.passed = "0 x 429", row.details["429s"] == 0 and not row.details["threads_failed"]
     return [*rows, measure_storm(storm)]
