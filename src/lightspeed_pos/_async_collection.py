@@ -53,7 +53,8 @@ class AsyncCollection(CollectionBase[R]):
         return await self._drive(self.first_op(params))
 
     async def find(self, record_id: int | str, params: QueryInput = None) -> R:
-        """``GET {path}.json?{idField}={id}&limit=1``; :class:`NotFoundError` when there is none."""
+        """``GET {path}.json?{idField}={id}&limit=1`` (with ``archived=true`` where records can be
+        archived: the API's single-record read returns them too); :class:`NotFoundError` if none."""
         return await self._drive(self.find_op(record_id, params))
 
     async def count(self, params: QueryInput = None) -> int:

@@ -87,7 +87,7 @@ def test_login_no_browser_whoami_list_logout_over_a_socket(
 
     listed = invoke("list", "items", "-n", "3", "-f", "json")
     assert listed.exit_code == 0, listed.stderr
-    assert [r["itemID"] for r in json.loads(listed.stdout)] == ["1", "2", "3"]
+    assert [r["itemID"] for r in json.loads(listed.stdout)] == [1, 2, 3]
 
     logout = invoke("logout")
     assert logout.exit_code == 0, logout.stderr

@@ -231,7 +231,7 @@ def error_message(exc: BaseException) -> str:
     """One line saying what went wrong."""
     if isinstance(exc, LoginRequiredError) and "lightspeed login" not in str(exc):
         return f"{exc} (run `lightspeed login`)"
-    if isinstance(exc, LightspeedError | ValueError | OSError):
+    if isinstance(exc, LightspeedError | ValueError | OSError | ImportError):
         text = str(exc) or type(exc).__name__
     else:
         text = f"{type(exc).__name__}: {exc}"

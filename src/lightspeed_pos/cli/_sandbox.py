@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import math
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ._context import guarded
 
 if TYPE_CHECKING:
-    import typer
-
     from lightspeed_pos.sandbox import Sandbox, ServedSandbox, TokenPair
 
 __all__ = ["banner", "build_sandbox_app", "register", "run_server", "sandbox_group"]
@@ -38,7 +43,13 @@ def run_server(
 ) -> None:
     """Serve ``sandbox`` on 127.0.0.1, print the banner, and block until ``stop`` is set or Ctrl-C."""
     stop = stop or threading.Event()
-    with sandbox.serve(port) as served:
+    with contextlib.ExitStack() as stack:
+        try:
+            served = stack.enter_context(sandbox.serve(port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise typer.BadParameter(str(exc), param_hint="'--port'") from None
+            raise
         for line in banner(sandbox, served, sandbox.issue_tokens()):
             echo(line)
         try:
@@ -48,21 +59,41 @@ def run_server(
             echo("Stopping the sandbox.")
 
 
+def _positive(value: float) -> float:
+    if not math.isfinite(value) or value <= 0:
+        raise typer.BadParameter(f"{value:g} is not a positive number")
+    return value
+
+
 def build_sandbox_app() -> typer.Typer:
     """The ``sandbox`` command group."""
-    import typer
-
     app = typer.Typer(help="A local emulator of the Lightspeed R-Series API.", no_args_is_help=True)
 
     @app.command("serve")
+    @guarded
     def serve(
-        port: int = typer.Option(8080, help="Port on 127.0.0.1 (0 = any free port)."),
-        items: int = typer.Option(250, help="Items to seed per account."),
-        seed: int = typer.Option(1, help="Seed of the generated data."),
-        accounts: int = typer.Option(1, help="Number of accounts."),
-        time_scale: float = typer.Option(1.0, help="Run the rate limiter this many times faster."),
-        rate_limit: bool = typer.Option(True, help="Enforce the leaky bucket and burst limiter."),
-        token_lifetime: float = typer.Option(3600.0, help="Access-token lifetime in seconds."),
+        port: Annotated[
+            int, typer.Option(min=0, max=65535, metavar="PORT", help="Port on 127.0.0.1 (0 = any free port).")
+        ] = 8080,
+        items: Annotated[int, typer.Option(min=1, metavar="N", help="Items to seed per account.")] = 250,
+        seed: Annotated[int, typer.Option(metavar="N", help="Seed of the generated data.")] = 1,
+        accounts: Annotated[int, typer.Option(min=1, metavar="N", help="Number of accounts.")] = 1,
+        time_scale: Annotated[
+            float,
+            typer.Option(
+                metavar="X", callback=_positive, help="Run the rate limiter this many times faster (> 0)."
+            ),
+        ] = 1.0,
+        rate_limit: Annotated[
+            bool,
+            typer.Option("--rate-limit/--no-rate-limit", help="Enforce the leaky bucket and burst limiter."),
+        ] = True,
+        token_lifetime: Annotated[
+            float,
+            typer.Option(
+                metavar="SECONDS", callback=_positive, help="Access-token lifetime in seconds (> 0)."
+            ),
+        ] = 3600.0,
     ) -> None:
         """Serve the sandbox on 127.0.0.1 until Ctrl-C."""
         from lightspeed_pos.sandbox import Sandbox

@@ -286,7 +286,7 @@ class OAuthSession:
             if self._tokens is None:
                 self._tokens = self.store.load()
             if self._tokens is None:
-                raise LoginRequiredError(f"no tokens are stored in {self.store!r}")
+                raise not_logged_in(self.store)
             return self._tokens
 
     def _refresh(self, *, stale_token: str | None) -> TokenSet:
@@ -298,7 +298,7 @@ class OAuthSession:
                 stored = self.store.load()
                 if stored is None:
                     self._tokens = None
-                    raise LoginRequiredError(f"no tokens are stored in {self.store!r} (logged out?)")
+                    raise not_logged_in(self.store)
                 if current is None:
                     current = self._tokens = stored
                 elif (
@@ -382,3 +382,9 @@ def _json_or_none(response: httpx2.Response) -> Any:
         return response.json()
     except ValueError:
         return None
+
+
+def not_logged_in(store: object) -> LoginRequiredError:
+    """The one error for "there are no tokens": ``not logged in (no tokens in <where>)``."""
+    where = getattr(store, "path", None) or type(store).__name__
+    return LoginRequiredError(f"not logged in (no tokens in {where})")

@@ -12,6 +12,7 @@ Nothing here touches the network beyond 127.0.0.1.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -46,6 +47,18 @@ __all__ = [
 DEFAULT_CLIENT_ID = "sandbox-client"
 DEFAULT_CLIENT_SECRET = "sandbox-secret-0123456789abcdef"
 """A fixed, public secret: the sandbox guards nothing."""
+
+
+def _check_settings(**settings: float) -> None:
+    """``ValueError`` naming the setting when a count is below 1 or a rate is not a positive number."""
+    for name in ("items", "accounts", "registers"):
+        value = settings[name]
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{name} must be a whole number of at least 1, not {value!r}")
+    for name in ("bucket_size", "drip_rate", "time_scale", "token_lifetime"):
+        value = settings[name]
+        if not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
+            raise ValueError(f"{name} must be a positive number, not {value!r}")
 
 
 class SandboxTokenHolder:
@@ -138,6 +151,15 @@ class Sandbox:
         clock: Callable[[], float] | None = None,
         engine: EngineLike | None = None,
     ) -> None:
+        _check_settings(
+            items=items,
+            accounts=accounts,
+            registers=registers,
+            bucket_size=bucket_size,
+            drip_rate=drip_rate,
+            time_scale=time_scale,
+            token_lifetime=token_lifetime,
+        )
         if engine is None:
             engine = Engine.create(seed=seed, items=items, accounts=accounts)
         clock = clock or time.monotonic

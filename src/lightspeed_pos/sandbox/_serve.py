@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -9,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["ServedSandbox", "serve_asgi"]
+__all__ = ["ServedSandbox", "bind", "serve_asgi"]
 
 STARTUP_TIMEOUT = 10.0
 
@@ -36,11 +38,40 @@ class ServedSandbox:
         return f"{self.origin}/auth/oauth"
 
 
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host:port``; a clear ``OSError`` when the port is taken."""
+    if not isinstance(port, int) or not 0 <= port <= 65535:
+        raise ValueError(f"port must be between 0 and 65535 (0 = any free port), not {port!r}")
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        reason = "is in use; try --port 0 for a free one" if exc.errno == errno.EADDRINUSE else exc.strerror
+        failure = OSError(f"port {port} {reason}")
+        failure.errno = exc.errno
+        raise failure from None
+    return sock
+
+
+def _uvicorn() -> Any:
+    try:
+        import uvicorn
+    except ModuleNotFoundError:
+        raise ModuleNotFoundError(
+            "serving the sandbox on a socket needs uvicorn: pip install 'lightspeed-pos[sandbox]'",
+            name="uvicorn",
+        ) from None
+    return uvicorn
+
+
 @contextmanager
 def serve_asgi(asgi: Any, port: int = 0, host: str = "127.0.0.1") -> Iterator[ServedSandbox]:
     """Run ``asgi`` under uvicorn until the block ends; ``port=0`` picks a free port."""
-    import uvicorn
-
+    uvicorn = _uvicorn()
+    sock = bind(host, port)
     config = uvicorn.Config(
         asgi,
         host=host,
@@ -52,12 +83,15 @@ def serve_asgi(asgi: Any, port: int = 0, host: str = "127.0.0.1") -> Iterator[Se
         access_log=False,
     )
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="lightspeed-sandbox-server", daemon=True)
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name="lightspeed-sandbox-server", daemon=True
+    )
     thread.start()
     deadline = time.monotonic() + STARTUP_TIMEOUT
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
             server.should_exit = True
+            sock.close()
             raise RuntimeError(f"the sandbox server did not start on {host}:{port}")
         time.sleep(0.002)
     bound_port = server.servers[0].sockets[0].getsockname()[1]
@@ -66,3 +100,4 @@ def serve_asgi(asgi: Any, port: int = 0, host: str = "127.0.0.1") -> Iterator[Se
     finally:
         server.should_exit = True
         thread.join(STARTUP_TIMEOUT)
+        sock.close()
