@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import inspect
 import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -15,9 +16,11 @@ from ._async_collection import AsyncCollection
 from ._auth import AsyncTokens
 from ._base_client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, BaseClient
 from ._collection_base import Op
-from ._flow import Flow, GetToken, Refresh, RequestSpec, Send, Sleep, request_flow
+from ._flow import Event, Flow, GetToken, Refresh, RequestSpec, Send, Sleep
 from ._retry import RetryPolicy
 from ._wire import ParamsInput, decode_json
+from .events import EventHooks
+from .telemetry import Telemetry
 
 if TYPE_CHECKING:
     from .models import Locale, Session
@@ -56,6 +59,8 @@ class AsyncClient(BaseClient):
         sleep: Callable[[float], Awaitable[Any]] = anyio.sleep,
         user_agent: str | None = None,
         rng: random.Random | None = None,
+        event_hooks: EventHooks | None = None,
+        telemetry: Telemetry | bool | None = None,
     ) -> None:
         super().__init__(
             oauth_token_holder,
@@ -68,6 +73,8 @@ class AsyncClient(BaseClient):
             clock=clock,
             user_agent=user_agent,
             rng=rng,
+            event_hooks=event_hooks,
+            telemetry=telemetry,
         )
 
     # --- carrying out flows and ops ------------------------------------------------------------
@@ -92,10 +99,14 @@ class AsyncClient(BaseClient):
                 result = await self._tokens_for(step.account).token()
             elif isinstance(step, Refresh):
                 result = await self._tokens_for(step.account).refresh(step.stale_token)
+            elif isinstance(step, Event):
+                for hook in self._hooks.get(step.name, ()):
+                    if inspect.isawaitable(outcome := hook(step.payload)):
+                        await outcome
 
     async def send(self, spec: RequestSpec) -> httpx2.Response:
         """Send one request through the throttler, the token refresh and the retries."""
-        return await self._run(request_flow(self._settings, spec))
+        return await self._run(self._flow(spec))
 
     async def drive(self, op: Op[T]) -> T:
         """Carry out an operation: send each request it yields, return what it returns."""

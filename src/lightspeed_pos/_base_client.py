@@ -5,18 +5,22 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import httpx2
 
 from ._catalog import ResourceSpec
 from ._collection_base import model_for, spec_for
-from ._flow import FlowSettings, RequestSpec
+from ._flow import Flow, FlowSettings, RequestSpec, request_flow
+from ._observe import observe
 from ._ratelimit import Throttler
 from ._retry import RetryPolicy
 from ._version import __version__
 from ._wire import ParamsInput, encode_params, encode_payload
 from .errors import LightspeedError
+from .events import EventHooks, check_event_hooks
+from .telemetry import StreamRun, Telemetry, default_telemetry
 
 DEFAULT_BASE_URL = "https://api.lightspeedapp.com/API/V3"
 DEFAULT_TIMEOUT = 30.0
@@ -48,7 +52,14 @@ class BaseClient:
         clock: Callable[[], float],
         user_agent: str | None,
         rng: random.Random | None,
+        event_hooks: EventHooks | None = None,
+        telemetry: Telemetry | bool | None = None,
     ) -> None:
+        self._hooks = check_event_hooks(event_hooks)
+        if telemetry is None or telemetry is True:
+            telemetry = default_telemetry() if telemetry is None else Telemetry()
+        self.telemetry: Telemetry | None = telemetry or None
+        """Spans and metrics (OpenTelemetry), or ``None``; see :mod:`lightspeed_pos.telemetry`."""
         self._http = http
         self._owns_http = owns_http
         self._sleep = sleep
@@ -82,6 +93,23 @@ class BaseClient:
                 "or to client.account(...)"
             )
         return tokens
+
+    def _flow(self, spec: RequestSpec) -> Flow:
+        """The flow of one request, watched by the hooks and the telemetry when there are any."""
+        flow = request_flow(self._settings, spec)
+        telemetry = self.telemetry if self.telemetry is not None and self.telemetry.active() else None
+        if self._hooks or telemetry is not None:
+            return observe(flow, self._settings, spec, telemetry, bool(self._hooks))
+        return flow
+
+    def stream_span(
+        self, stream: str, *, account_id: int | str | None = None, **attributes: Any
+    ) -> AbstractContextManager[StreamRun]:
+        """A span around one run of one sync stream (see :meth:`Telemetry.stream`); a no-op
+        without telemetry."""
+        if self.telemetry is None:
+            return nullcontext(StreamRun(stream, attributes=dict(attributes)))
+        return self.telemetry.stream(stream, account_id=account_id, **attributes)
 
     @property
     def retry_policy(self) -> RetryPolicy:

@@ -13,9 +13,11 @@ from ._auth import SyncTokens
 from ._base_client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, BaseClient
 from ._collection import Collection
 from ._collection_base import Op
-from ._flow import Flow, GetToken, Refresh, RequestSpec, Send, Sleep, request_flow
+from ._flow import Event, Flow, GetToken, Refresh, RequestSpec, Send, Sleep
 from ._retry import RetryPolicy
 from ._wire import ParamsInput, decode_json
+from .events import EventHooks
+from .telemetry import Telemetry
 
 if TYPE_CHECKING:
     from .models import Account, Locale, Session
@@ -52,6 +54,8 @@ class Client(BaseClient):
         sleep: Callable[[float], Any] = time.sleep,
         user_agent: str | None = None,
         rng: random.Random | None = None,
+        event_hooks: EventHooks | None = None,
+        telemetry: Telemetry | bool | None = None,
     ) -> None:
         super().__init__(
             oauth_token_holder,
@@ -64,6 +68,8 @@ class Client(BaseClient):
             clock=clock,
             user_agent=user_agent,
             rng=rng,
+            event_hooks=event_hooks,
+            telemetry=telemetry,
         )
 
     # --- carrying out flows and ops ------------------------------------------------------------
@@ -88,10 +94,13 @@ class Client(BaseClient):
                 result = self._tokens_for(step.account).token()
             elif isinstance(step, Refresh):
                 result = self._tokens_for(step.account).refresh(step.stale_token)
+            elif isinstance(step, Event):
+                for hook in self._hooks.get(step.name, ()):
+                    hook(step.payload)
 
     def send(self, spec: RequestSpec) -> httpx2.Response:
         """Send one request through the throttler, the token refresh and the retries."""
-        return self._run(request_flow(self._settings, spec))
+        return self._run(self._flow(spec))
 
     def drive(self, op: Op[T]) -> T:
         """Carry out an operation: send each request it yields, return what it returns."""

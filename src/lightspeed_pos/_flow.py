@@ -62,7 +62,15 @@ class Refresh:
     account: str = "global"
 
 
-Instruction = Send | Sleep | GetToken | Refresh
+@dataclass(frozen=True)
+class Event:
+    """Hand ``payload`` to the event hooks named ``name`` (yielded by ``_observe``, not here)."""
+
+    name: str
+    payload: Any
+
+
+Instruction = Send | Sleep | GetToken | Refresh | Event
 Flow = Generator[Instruction, Any, httpx2.Response]
 
 

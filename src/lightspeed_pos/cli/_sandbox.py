@@ -13,6 +13,8 @@ import typer
 
 from ._context import guarded
 
+from . import _button_cmd
+
 if TYPE_CHECKING:
     from lightspeed_pos.sandbox import Sandbox, ServedSandbox, TokenPair
 
@@ -108,6 +110,7 @@ def build_sandbox_app() -> typer.Typer:
         )
         run_server(sandbox, port, lambda line: print(line, flush=True))
 
+    _button_cmd.register(app)
     return app
 
 

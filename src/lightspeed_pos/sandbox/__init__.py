@@ -242,6 +242,14 @@ class Sandbox:
         client_kwargs.setdefault("transport", self.async_transport())
         return AsyncClient(oauth_token_holder=self.token_holder(account_id), **client_kwargs)
 
+    def sign_button(self, url: str, **context: Any) -> str:
+        """``url`` as a custom button opens it, signed with the sandbox's key (served at
+        ``/.well-known/jwks``); ``context``: ``type``, ``sale_id``... (see ``_buttons.ButtonSigner``)."""
+        from ._buttons import ButtonSigner
+
+        context.setdefault("account_id", self.account_id)
+        return ButtonSigner().sign(url, **context)
+
     @contextmanager
     def serve(self, port: int = 0) -> Iterator[ServedSandbox]:
         """Serve on ``127.0.0.1:port`` (0 = any free port) until the block ends."""

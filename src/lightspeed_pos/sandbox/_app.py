@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl
 
 from lightspeed_pos._cost import request_cost
 
+from ._buttons import JWKS_PATH, jwks_response
 from ._faults import Faults, proxy_error_page
 from ._oauth import API_ACCESS_DENIED, OAuthServer
 from ._ratelimit import RateDecision, RateLimiter, format_number
@@ -120,6 +121,8 @@ class SandboxApp:
             return self.oauth.handle(request)
         if request.path.startswith("/API/"):
             return self._api(request)
+        if request.path == JWKS_PATH:
+            return jwks_response()
         return _classic_error(404, "Not Found", f"No route for {request.path}.", "Exception")
 
     def _api(self, request: ApiRequest) -> ApiResponse:
