@@ -11,9 +11,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ._context import guarded
-
 from . import _button_cmd
+from ._context import guarded
 
 if TYPE_CHECKING:
     from lightspeed_pos.sandbox import Sandbox, ServedSandbox, TokenPair
