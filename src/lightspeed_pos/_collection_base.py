@@ -237,11 +237,13 @@ class CollectionBase(Generic[R]):
 
     def find_op(self, record_id: int | str, params: QueryInput) -> Op[R]:
         query = params if isinstance(params, Query) else Query.from_params(params)
-        if query.archived_mode is None and self.spec.field_type("archived") is not None:
-            query = query.archived(True)  # the API's single-record read returns archived records too
         (part,) = self.queries(query.where(F(self.spec.id_field) == str(record_id)).limit(1))
         response = yield RequestSpec("GET", self.url(), tuple(part.params()))
         found = records(decode_json(response), self.spec.entity, response=response)
+        if not found and query.archived_mode is None and self.spec.field_type("archived") is not None:
+            # a listing leaves archived records out; the API's single-record read returns them
+            response = yield RequestSpec("GET", self.url(), tuple(part.archived(True).params()))
+            found = records(decode_json(response), self.spec.entity, response=response)
         if not found:
             raise NotFoundError(
                 f"Object of type '{self.spec.entity}' not found with primary ID '{record_id}'.",
