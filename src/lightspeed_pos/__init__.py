@@ -13,7 +13,7 @@ from __future__ import annotations
 from . import errors, oauth, query
 from ._async_client import AsyncClient
 from ._async_collection import AsyncCollection
-from ._auth import TokenHolder
+from ._auth import AccessToken, TokenHolder
 from ._client import DEFAULT_BASE_URL, Client
 from ._collection import Collection
 from ._ratelimit import Throttler
@@ -64,6 +64,7 @@ __all__ = [
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
+    "AccessToken",
     "Account",
     "AsyncAccount",
     "AsyncClient",

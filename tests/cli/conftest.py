@@ -13,7 +13,7 @@ import typer.main
 from typer.testing import CliRunner, Result
 
 from lightspeed_pos.cli import _context, build_app
-from lightspeed_pos.sandbox import Sandbox
+from lightspeed_pos.sandbox import Sandbox, SandboxState
 
 SANDBOX_ITEMS = 120
 """Items in the sandbox behind ``--sandbox`` in these tests (every run seeds the same store)."""
@@ -21,8 +21,8 @@ SANDBOX_ITEMS = 120
 Invoke = Callable[..., Result]
 
 
-def small_sandbox() -> Sandbox:
-    return Sandbox(items=SANDBOX_ITEMS, time_scale=50)
+def small_sandbox(state: SandboxState | None = None) -> Sandbox:
+    return Sandbox(items=SANDBOX_ITEMS, time_scale=50, state=state)
 
 
 @pytest.fixture(autouse=True)
@@ -34,6 +34,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterat
     config = tmp_path / "config.toml"
     config.write_text("")
     monkeypatch.setenv("LIGHTSPEED_CONFIG", str(config))
+    monkeypatch.setenv("LIGHTSPEED_SANDBOX_STATE", "off")  # each command a fresh sandbox, unless a test says
     monkeypatch.setenv("COLUMNS", "160")
     monkeypatch.setattr(_context, "make_sandbox", small_sandbox)
     yield config

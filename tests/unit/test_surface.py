@@ -23,7 +23,7 @@ EXPECTED = {
     "NotFoundError", "OperationNotAllowedError", "Order", "PriceLevel", "RateLimitError", "Resource",
     "RetryPolicy", "Sale", "SaleLine", "ServerError", "Shop", "SpecialOrder", "Throttler", "TokenHolder",
     "UnauthorizedError", "UnprocessableEntityError", "Vendor", "__version__", "errors",
-    "F", "Or", "Query", "estimate_cost", "oauth", "query", "LoginRequiredError", "RelatedList",
+    "F", "Or", "Query", "estimate_cost", "oauth", "query", "LoginRequiredError", "RelatedList", "AccessToken",
 }  # fmt: skip
 
 COLLECTIONS = [

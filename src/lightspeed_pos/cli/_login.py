@@ -150,7 +150,7 @@ def register(app: typer.Typer) -> None:
         state = state_of(ctx)
         if state.sandbox_mode:
             session = state.session(login=False)
-            sandbox_login(session, state.sandbox.transport())
+            sandbox_login(session, state.sandbox_target().transport)
         elif no_browser:
             _paste_login(state)
         else:
@@ -178,6 +178,13 @@ def register(app: typer.Typer) -> None:
     def whoami(ctx: typer.Context) -> None:
         """The account, the scopes and the expiry of the access token."""
         state = state_of(ctx)
+        if state.plain_token:
+            account_id = state.account_id()
+            account = state.client().accounts.find(account_id)
+            typer.echo(f"Account:    {account_id} ({account.attributes.get('name', '')})")
+            typer.echo("Token:      a plain access token (--token / LIGHTSPEED_ACCESS_TOKEN; not refreshed)")
+            typer.echo(f"Base URL:   {state.client().base_url}")
+            return
         session = state.session()
         tokens = session.tokens
         if tokens is None:
@@ -188,5 +195,5 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"Scopes:     {tokens.scope or 'unknown'}")
         current = state.session().tokens or tokens
         typer.echo(f"Expires:    {_expiry(current.expires_at)}")
-        where = " (the in-process sandbox: no request leaves this process)" if state.sandbox_mode else ""
+        where = f" ({state.sandbox_target().description})" if state.sandbox_mode else ""
         typer.echo(f"Base URL:   {state.client().base_url}{where}")

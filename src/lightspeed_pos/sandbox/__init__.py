@@ -13,6 +13,7 @@ Nothing here touches the network beyond 127.0.0.1.
 from __future__ import annotations
 
 import math
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -27,6 +28,7 @@ from ._faults import Faults
 from ._oauth import OAuthServer, TokenPair
 from ._ratelimit import RateLimiter
 from ._serve import ServedSandbox, serve_asgi
+from ._state import SandboxState, ServedInfo, WriteCounter, default_state_path
 from ._transport import AsyncSandboxTransport, SandboxTransport
 
 if TYPE_CHECKING:
@@ -37,11 +39,14 @@ __all__ = [
     "Faults",
     "Sandbox",
     "SandboxApp",
+    "SandboxState",
     "SandboxTokenHolder",
     "SandboxTransport",
+    "ServedInfo",
     "ServedSandbox",
     "TokenPair",
     "client",
+    "default_state_path",
 ]
 
 DEFAULT_CLIENT_ID = "sandbox-client"
@@ -150,6 +155,7 @@ class Sandbox:
         client_secret: str = DEFAULT_CLIENT_SECRET,
         clock: Callable[[], float] | None = None,
         engine: EngineLike | None = None,
+        state: SandboxState | str | os.PathLike[str] | None = None,
     ) -> None:
         _check_settings(
             items=items,
@@ -160,8 +166,10 @@ class Sandbox:
             time_scale=time_scale,
             token_lifetime=token_lifetime,
         )
+        self.state = state if isinstance(state, SandboxState) or state is None else SandboxState(state)
         if engine is None:
-            engine = Engine.create(seed=seed, items=items, accounts=accounts)
+            stores = self.state.load() if self.state is not None else None
+            engine = Engine(stores) if stores else Engine.create(seed=seed, items=items, accounts=accounts)
         clock = clock or time.monotonic
         self.engine = engine
         self.client_id = client_id
@@ -180,7 +188,23 @@ class Sandbox:
             enabled=rate_limit,
             clock=clock,
         )
-        self.app = SandboxApp(engine, oauth=oauth, limiter=limiter, faults=faults, clock=clock)
+        self._writes = WriteCounter(engine) if self.state is not None else None
+        self._saved_writes = 0
+        pipeline: EngineLike = self._writes if self._writes is not None else engine
+        self.app = SandboxApp(pipeline, oauth=oauth, limiter=limiter, faults=faults, clock=clock)
+
+    def save_state(self) -> bool:
+        """Write the data to the state file (``state=``) if it changed; ``True`` when written."""
+        if self.state is None or self._writes is None or not isinstance(self.engine, Engine):
+            return False
+        writes = self._writes.writes
+        if writes == self._saved_writes:
+            return False  # nothing written since the last save (a seeded store is made again alike)
+        with self.engine._lock:  # a consistent copy: no request runs while the stores are pickled
+            stores = list(self.engine._stores.values())
+            self.state.save(stores)
+        self._saved_writes = writes
+        return True
 
     @property
     def account_ids(self) -> list[int]:

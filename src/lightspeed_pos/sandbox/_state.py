@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["SandboxState", "ServedInfo", "default_state_path"]
+__all__ = ["SandboxState", "ServedInfo", "WriteCounter", "default_state_path"]
 
 FORMAT = "lightspeed-pos sandbox state 1"
 
@@ -33,6 +33,24 @@ def default_state_path() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("lightspeed-pos")) / "sandbox.state"
+
+
+class WriteCounter:
+    """The engine as the HTTP pipeline sees it, counting the requests that may change data (every
+    method but GET), so that a state file is written only after a write."""
+
+    def __init__(self, engine: Any) -> None:
+        self.inner = engine
+        self.account_ids: list[int] = engine.account_ids
+        self.writes = 0
+
+    def handle(self, request: Any, auth: Any) -> Any:
+        if request.method != "GET":
+            self.writes += 1
+        return self.inner.handle(request, auth)
+
+    def count(self, account_id: int, entity: str, *, include_archived: bool = True) -> int:
+        return int(self.inner.count(account_id, entity, include_archived=include_archived))
 
 
 @dataclass(frozen=True)
@@ -80,7 +98,7 @@ class SandboxState:
                 f"{self.path} is not a sandbox state of this version; run `lightspeed sandbox reset`"
             )
         try:
-            stores: list[Any] = pickle.loads(body)  # noqa: S301 - the user's own file, header checked
+            stores: list[Any] = pickle.loads(body)
         except Exception:
             raise ValueError(f"{self.path} is damaged; run `lightspeed sandbox reset`") from None
         self._saved_digest = hashlib.sha256(body).hexdigest()
@@ -95,7 +113,9 @@ class SandboxState:
         if digest == self._saved_digest:
             return False
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
+        handle, temporary = tempfile.mkstemp(
+            dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp"
+        )
         try:
             with os.fdopen(handle, "wb") as out:
                 out.write(f"{FORMAT} {__version__}\n".encode())
