@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 import httpx2
 import typer
 
-from lightspeed_pos._catalog import ResourceSpec
+from lightspeed_pos._catalog import ResourceSpec, catalog
 from lightspeed_pos.errors import LightspeedError, LoginRequiredError
 
 from ._config import Settings
@@ -275,7 +275,7 @@ class CliState:
 
     def collection(self, resource: str) -> tuple[ResourceSpec, Collection[Any]]:
         """The catalogue row and the collection for a name given on the command line."""
-        spec = resolve_resource(resource)
+        spec = catalog().get(resource) if resource in catalog() else resolve_resource(resource)
         client = self.client()
         if spec.scope == "global":
             return spec, client.collection(spec.name)

@@ -190,7 +190,7 @@ def _entity_kinds() -> dict[str, dict[str, str]]:
     from lightspeed_pos._catalog import catalog
 
     kinds: dict[str, dict[str, str]] = {}
-    for spec in sorted(catalog().resources, key=lambda row: row.nested):
+    for spec in sorted(catalog().resources, key=lambda row: (row.kind != "resource", row.nested)):
         kinds.setdefault(spec.entity, dict(spec.fields))
     return kinds
 

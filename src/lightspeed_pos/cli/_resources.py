@@ -48,7 +48,8 @@ def _tables() -> tuple[dict[str, ResourceSpec], dict[str, ResourceSpec]]:
     primary["accounts"] = table.get("Account")
     primary["locale"] = table.get("Locale")
     aliases: dict[str, ResourceSpec] = {}
-    for attr, spec in primary.items():
+    ordered = sorted(primary.items(), key=lambda pair: (pair[1].kind != "resource", pair[1].nested))
+    for attr, spec in ordered:  # plain endpoints first: "sale" is Sale, not DisplayTemplateSale
         for alias in (spec.name.lower(), spec.entity.lower(), spec.attr, attr.replace(".", "_")):
             if alias not in primary and by_row.get(spec.name, attr) == attr:
                 aliases.setdefault(alias, spec)

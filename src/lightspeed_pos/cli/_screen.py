@@ -64,6 +64,8 @@ class Tracker:
             if self._progress is not None:
                 self._progress.update(self._task, records=self.records, pages=self.pages)
             yield page
+        if self._progress is not None:
+            self._progress.stop()  # all fetched: the line goes before anything is printed
 
 
 @contextmanager
@@ -82,6 +84,8 @@ def listing_progress(name: str, *, buffered: bool) -> Iterator[Tracker]:
         TextColumn("{task.description}: {task.fields[records]} records, {task.fields[pages]} pages"),
         console=Console(stderr=True),
         transient=True,
+        redirect_stdout=False,  # the records go where stdout goes (a file, a pipe), never to the screen
+        redirect_stderr=False,
     )
     with progress:
         yield Tracker(progress, progress.add_task(f"fetching {name}", records=0, pages=0))
