@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest generate record clean bench
+.PHONY: demo test lint generated typecheck pytest generate record clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,8 +16,8 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/python -m lightspeed_pos.demo
 
-## Everything the project checks: lint, types, tests.
-test: $(STAMP) lint typecheck pytest
+## Everything the project checks: lint, generated files, types, tests.
+test: $(STAMP) lint generated typecheck pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests tools examples benchmarks
@@ -33,14 +33,17 @@ pytest: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
-## Rebuild src/lightspeed_pos/catalog.json and the models from ../shared/api/endpoints.json.
+## Rebuild src/lightspeed_pos/catalog.json, the models and docs/api.md from tools/data/endpoints.json.
 generate: $(STAMP)
 	$(BIN)/python tools/build_catalog.py
 	$(BIN)/python tools/gen_models.py
 	$(BIN)/python tools/gen_api_docs.py
-	$(BIN)/ruff format --quiet src/lightspeed_pos/models
-	$(BIN)/ruff check --fix --quiet src/lightspeed_pos/models
-	$(BIN)/ruff format --quiet src/lightspeed_pos/models
+
+## The generated files are what their generators write now, content for content.
+generated: $(STAMP)
+	$(BIN)/python tools/build_catalog.py --check
+	$(BIN)/python tools/gen_models.py --check
+	$(BIN)/python tools/gen_api_docs.py --check
 
 ## Record new interactions against the real API (needs LIGHTSPEED_OAUTH_TOKEN,
 ## LIGHTSPEED_OAUTH_REFRESH_TOKEN and LIGHTSPEED_ACCOUNT_ID; see README).

@@ -1,8 +1,9 @@
 """Build ``src/lightspeed_pos/catalog.json`` from the endpoint catalogue.
 
-The catalogue (``../shared/api/endpoints.json``) is parsed from Lightspeed's endpoint pages and
-carries their typos; this script turns it into one clean row per endpoint and applies the
-corrections listed in ``OVERRIDES`` (each with the reason). Run it with ``make generate``.
+The catalogue (``tools/data/endpoints.json``, see ``tools/data/README.md``) is parsed from
+Lightspeed's endpoint pages and carries their typos; this script turns it into one clean row per
+endpoint and applies the corrections listed in ``OVERRIDES`` (each with the reason). Run it with
+``make generate``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE = ROOT.parent / "shared" / "api" / "endpoints.json"
+SOURCE = ROOT / "tools" / "data" / "endpoints.json"
 TARGET = ROOT / "src" / "lightspeed_pos" / "catalog.json"
 
 TYPE_MAP = {
@@ -43,7 +44,7 @@ ACTIONS = {
     "workorder-checkout.md": ("Workorder", "Checkout", "POST", "checkout", "Sale"),
     "workorder-clone.md": ("Workorder", "Clone", "POST", "clone", "Workorder"),
 }
-# Actions documented on their resource's page rather than a page of their own (REFERENCE 1.2).
+# Actions documented on their resource's page rather than a page of their own (docs/reference.md#paths).
 PAGE_ACTIONS = [
     ("Customer", "Anonymize", "DELETE", "anonymize", "Customer", "customer.md"),
     ("InventoryTransfer", "Send", "POST", "send", "Transfer", "inventory-transfer.md"),
@@ -68,7 +69,7 @@ PAGE_ACTIONS = [
     ),
 ]
 
-# name -> corrections. Reasons: REFERENCE.md section 7 and its list of doc typos (section 10.16).
+# name -> corrections. Reasons: docs/reference.md#endpoints and its list of the docs' typos (#doc-typos).
 OVERRIDES: dict[str, dict[str, Any]] = {
     "Account": {
         "path": "",
@@ -200,7 +201,7 @@ CHOICE_FIELDS = [
     ["timeStamp", "datetime"],
 ]
 
-# Relations the catalogue lists on one row but not another, or not at all (REFERENCE 7.1-7.3).
+# Relations the catalogue lists on one row but not another, or not at all (docs/reference.md#endpoints).
 EXTRA_RELATIONS = {
     "Customer": ["TaxCategory", "CreditAccount", "Tags", "CustomFieldValues", "CustomFieldValues.value"],
     "Shop": ["Registers", "CCGateway", "PriceLevel"],
@@ -236,7 +237,7 @@ EXTRA_RELATIONS = {
     "Sale": ["TaxClassTotals"],  # the per-tax-class breakdown of Sales/index.yml
 }
 
-# Fields the recordings and REFERENCE section 8 show but the endpoint pages leave out.
+# Fields the recordings and docs/reference.md#fields show but the endpoint pages leave out.
 EXTRA_FIELDS = {
     "Sale": [
         ["isTaxInclusive", "boolean"],
@@ -245,12 +246,14 @@ EXTRA_FIELDS = {
         ["ticketNumber", "string"],
         ["taxTotal", "decimal"],
     ],
-    # itemAttributesID and noteID: 2015 items in items/index.yml and Sales/index.yml (REFERENCE 8.1)
+    # itemAttributesID and noteID: 2015 items in items/index.yml and Sales/index.yml
+    # (docs/reference.md#item-fields)
     "Item": [["itemECommerceID", "integer"], ["itemAttributesID", "integer"], ["noteID", "integer"]],
-    "Employee": [["accessPin", "string"]],  # "" in employees/*.yml (PINs left the output, REFERENCE 7.1)
+    # "" in employees/*.yml (PINs left the output, docs/reference.md#core-endpoints)
+    "Employee": [["accessPin", "string"]],
     "Customer": [["contactID", "integer"], ["employeeID", "integer"], ["noteID", "integer"]],  # Sales/index
-    "CreditAccount": [["creditLimit", "decimal"]],  # customers/*.yml, REFERENCE 8.4
-    "Shop": [  # Sales/create.yml (the embedded Shop), REFERENCE 8.7
+    "CreditAccount": [["creditLimit", "decimal"]],  # customers/*.yml, docs/reference.md#customer-fields
+    "Shop": [  # Sales/create.yml (the embedded Shop), docs/reference.md#other-fields
         ["timeStamp", "datetime"],
         ["companyRegistrationNumber", "string"],
         ["vatNumber", "string"],
@@ -272,13 +275,13 @@ TYPE_CORRECTIONS: dict[tuple[str, str], tuple[str, str]] = {
     ),
     ("Category", "nodeDepth"): (
         "integer",
-        "page: '(string) How many parent categories the category has'; REFERENCE 8.5 'string int, "
-        "0 = root'; recorded '0' and '1' (categories/*.yml)",
+        "page: '(string) How many parent categories the category has'; "
+        "docs/reference.md#category-fields 'string int, 0 = root'; recorded '0' and '1' (categories/*.yml)",
     ),
     ("Transfer", "archived"): (
         "boolean",
         "page: '(integer) Whether this transfer is archived/done.'; Inventory/Transfer's page and "
-        "every other archived flag are boolean ('true'/'false', REFERENCE 6.2)",
+        "every other archived flag are boolean ('true'/'false', docs/reference.md#scalars)",
     ),
     ("Transfer", "note"): (
         "string",
@@ -306,7 +309,8 @@ def corrected(entity: str, fields: list[list[str]]) -> list[list[str]]:
     return out
 
 
-# The legacy Inventory endpoint (REFERENCE 7.4): gone from the docs, still in the recordings.
+# The legacy Inventory endpoint (docs/reference.md#legacy-inventory): gone from the docs, still in the
+# recordings.
 LEGACY_ROWS = [
     {
         "name": "Inventory",
@@ -329,7 +333,7 @@ LEGACY_ROWS = [
         ],
         "kind": "resource",
         "legacy": True,
-        "source": "recordings (2016), REFERENCE 7.4",
+        "source": "recordings (2016), docs/reference.md#reports-and-misc",
     },
 ]
 
@@ -454,7 +458,7 @@ def build() -> dict[str, Any]:
         actions.append(_action(resource, segment, method, name, returns, source[page]["src"]))
     actions.sort(key=lambda a: (a["resource"], a["name"]))
     rows.extend(LEGACY_ROWS)
-    return {"generated_from": "shared/api/endpoints.json", "resources": rows, "actions": actions}
+    return {"generated_from": "tools/data/endpoints.json", "resources": rows, "actions": actions}
 
 
 def main() -> int:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import subprocess
 import sys
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -303,6 +305,12 @@ def nested_relations(rows: list[dict[str, Any]]) -> dict[str, list[tuple[str, ..
     return out
 
 
+def bound(entity: str, binding: str = "B") -> str:
+    """The annotation of a related record with the binding of the record that relates it
+    (``SaleLine[B]``); the hand-written embedded objects are never bound."""
+    return entity if entity in EMBEDDED_MODELS else f"{entity}[{binding}]"
+
+
 def class_source(
     entity: str,
     row: dict[str, Any],
@@ -310,7 +318,7 @@ def class_source(
     extra: list[tuple[str, ...]],
     actions: list[dict[str, Any]],
 ) -> tuple[str, set[str]]:
-    lines = [f"class {entity}(Resource):"]
+    lines = [f"class {entity}(Resource[B]):"]
     path = row["path"] or "Account"
     lines.append(f'    """``{path}``: {row["source"]}"""')
     lines.append("")
@@ -327,10 +335,10 @@ def class_source(
         lines.append("    @relation")
         if kind == ONE:
             refs.add(target)
-            lines.append(f"    def {attr}(self) -> {target} | None:")
+            lines.append(f"    def {attr}(self) -> {bound(target)} | None:")
             lines.append(f'        """The {target} of ``{key}`` (``None`` when it is 0)."""')
             args = f'"{target}", "{key}"' + (f', "{container}"' if container else "")
-            lines.append(f'        return cast("{target} | None", self._load(one({args})))')
+            lines.append(f'        return cast("{bound(target)} | None", self._load(one({args})))')
         elif kind == EMBEDDED:
             refs.add(target)
             kind_of = f"list[{target}]" if inner else f"{target} | None"
@@ -342,20 +350,20 @@ def class_source(
             lines.append(f'        return cast("{kind_of}", self._load({spec}))')
         elif kind == MANY and segment:
             refs.add(target)
-            lines.append(f"    def {attr}(self) -> RelatedList[{target}]:")
+            lines.append(f"    def {attr}(self) -> RelatedList[{bound(target)}]:")
             where = f"embedded ``{container}``, or " if container else ""
             lines.append(f'        """The {target} records ({where}``.../{{id}}/{segment}.json``),')
             lines.append(
                 '        a list that is also their collection: ``.create(...)``, ``.find(id)``..."""'
             )
             spec = f'many("{target}", "{key}", "{container}", "{inner}", "{segment}")'
-            lines.append(f'        return cast("RelatedList[{target}]", self._load({spec}))')
+            lines.append(f'        return cast("RelatedList[{bound(target)}]", self._load({spec}))')
         elif kind == MANY:
             refs.add(target)
-            lines.append(f"    def {attr}(self) -> list[{target}]:")
+            lines.append(f"    def {attr}(self) -> list[{bound(target)}]:")
             lines.append(f'        """The {target} records (``{container}``, or ``?{key}={{id}}``)."""')
             spec = f'many("{target}", "{key}", "{container}", "{inner}")'
-            lines.append(f'        return cast("list[{target}]", self._load({spec}))')
+            lines.append(f'        return cast("list[{bound(target)}]", self._load({spec}))')
         else:
             lines.append(f"    def {attr}(self) -> dict[str, Decimal]:")
             lines.append(
@@ -368,19 +376,27 @@ def class_source(
         if action["name"] == "archive":
             continue  # archive() itself uses the action on such endpoints
         returns = action["returns"]
-        if returns:
-            refs.add(returns)
-            kind = f"list[{returns}]" if action["method"] == "GET" else returns
-        else:
-            kind = "dict[str, Any]"
+        answers = {}
+        for binding in ("Sync", "Async"):
+            if returns:
+                refs.add(returns)
+                one_record = bound(returns, binding)
+                answers[binding] = f"list[{one_record}]" if action["method"] == "GET" else one_record
+            else:
+                answers[binding] = "dict[str, Any]"
+        name = action["name"]
+        params = "attributes: Mapping[str, Any] | None = None, /, **fields: Any"
         path = f"{action['resource']}/{{id}}/{action['segment']}.json"
         lines += [
             "",
-            f"    def {action['name']}(",
-            "        self, attributes: dict[str, Any] | None = None, /, **fields: Any",
-            f"    ) -> {kind}:",
-            f'        """``{action["method"]} {path}`` (awaitable with AsyncClient)."""',
-            f'        return cast("{kind}", self._action("{action["name"]}", attributes, fields))',
+            "    @overload",
+            f"    def {name}(self: {entity}[Sync], {params}) -> {answers['Sync']}: ...",
+            "    @overload",
+            f"    def {name}(self: {entity}[Async], {params})"
+            f" -> Coroutine[Any, Any, {answers['Async']}]: ...",
+            f"    def {name}(self, {params}) -> Any:",
+            f'        """``{action["method"]} {path}`` (awaited with AsyncClient)."""',
+            f'        return self._action("{name}", attributes, fields)',
         ]
     refs.discard(entity)
     return "\n".join(lines) + "\n", refs
@@ -415,19 +431,19 @@ def account_source(rows: list[dict[str, Any]]) -> str:
     out = [
         '"""The account: its fields and one collection per endpoint (generated by tools/gen_models.py).',
         "",
-        "``Account`` serves :class:`~lightspeed_pos.Client`; ``AsyncAccount`` the same collections for",
-        ':class:`~lightspeed_pos.AsyncClient`, typed as awaitable."""',
+        "``account.items`` is a ``Collection[Item]`` on an account of :class:`~lightspeed_pos.Client`",
+        "and an ``AsyncCollection[Item[Async]]`` on one of :class:`~lightspeed_pos.AsyncClient`",
+        '(``AsyncAccount``, which is ``Account[Async]``)."""',
         "",
         "from __future__ import annotations",
         "",
-        "from typing import TYPE_CHECKING, Any, ClassVar",
+        "from typing import TYPE_CHECKING, ClassVar",
         "",
+        "from .._binding import Async, B, Child, Sync",
         "from .._resource import Resource",
         "from .._types import WireInt, WireStr",
         "",
         "if TYPE_CHECKING:",
-        "    from .._async_collection import AsyncCollection",
-        "    from .._collection import Collection",
     ]
     modelled = {r["entity"] for r in rows if r["kind"] == "resource"}
     imports = sorted(
@@ -438,39 +454,29 @@ def account_source(rows: list[dict[str, Any]]) -> str:
     out += [
         "",
         "",
-        "class _AccountFields(Resource):",
+        "class Account(Resource[B]):",
+        '    """An account (a store): ``GET /Account.json``; its endpoints are its collections."""',
+        "",
         '    __entity__: ClassVar[str] = "Account"',
         '    __id_field__: ClassVar[str] = "accountID"',
         "",
         "    accountID: WireInt = None",
         "    name: WireStr = None",
-        "",
-        "    def _child(self, name: str) -> Any:",
-        "        return self._bound().client.collection(name, account_id=self.id)",
     ]
-    for cls, collection, doc in (
-        (
-            "Account",
-            "Collection",
-            "An account (a store): ``GET /Account.json``; its endpoints are its collections.",
-        ),
-        (
-            "AsyncAccount",
-            "AsyncCollection",
-            "An account on :class:`~lightspeed_pos.AsyncClient`: awaitable collections.",
-        ),
-    ):
-        out += ["", "", f"class {cls}(_AccountFields):", f'    """{doc}"""']
-        for attr, row in sorted(seen.items()):
-            ops = ", ".join(sorted(row["operations"]))
-            model = row["entity"] if row["kind"] == "resource" and row["entity"] in modelled else "Resource"
-            out += [
-                "",
-                "    @property",
-                f"    def {attr}(self) -> {collection}[{model}]:",
-                f'        """``/Account/{{accountID}}/{row["path"]}.json`` ({ops})."""',
-                f'        return self._child("{row["name"]}")  # type: ignore[no-any-return]',
-            ]
+    for attr, row in sorted(seen.items()):
+        ops = ", ".join(sorted(row["operations"]))
+        model = row["entity"] if row["kind"] == "resource" and row["entity"] in modelled else "Resource"
+        out += [
+            "",
+            f'    {attr}: ClassVar[Child[{model}[Sync], {model}[Async]]] = Child("{row["name"]}")',
+            f'    """``/Account/{{accountID}}/{row["path"]}.json`` ({ops})."""',
+        ]
+    out += [
+        "",
+        "",
+        "class AsyncAccount(Account[Async]):",
+        '    """An account of :class:`~lightspeed_pos.AsyncClient`: its collections are awaited."""',
+    ]
     return "\n".join(out) + "\n"
 
 
@@ -512,9 +518,11 @@ def main() -> int:
             "",
             "from __future__ import annotations",
             "",
+            "from collections.abc import Coroutine, Mapping  # noqa: F401",
             "from decimal import Decimal  # noqa: F401",
-            "from typing import TYPE_CHECKING, Any, ClassVar, cast  # noqa: F401",
+            "from typing import TYPE_CHECKING, Any, ClassVar, cast, overload  # noqa: F401",
             "",
+            "from .._binding import Async, B, Sync  # noqa: F401",
             "from .._resource import RelatedList, RelationSpec, Resource, many, one, relation  # noqa: F401",
             "from .._types import WireBool, WireDatetime, WireDecimal, WireInt, WireStr  # noqa: F401",
             "",
@@ -533,6 +541,8 @@ def main() -> int:
         "",
         "from __future__ import annotations",
         "",
+        "from typing import Any",
+        "",
         "from .._resource import Resource",
         "from .account import Account, AsyncAccount",
     ]
@@ -543,7 +553,7 @@ def main() -> int:
     every = sorted(["Account"] + [e for _, e in all_names])
     init += [
         "",
-        "MODELS: dict[str, type[Resource]] = {",
+        "MODELS: dict[str, type[Resource[Any]]] = {",
         *[f"    {name}.__entity__: {name}," for name in sorted([*every, *EMBEDDED_NAMES])],
         "}",
         '"""Entity name -> model class."""',
@@ -551,20 +561,50 @@ def main() -> int:
         f"__all__ = {sorted(['MODELS', 'AsyncAccount', *every, *EMBEDDED_NAMES])!r}",
     ]
     outputs["__init__.py"] = "\n".join(init) + "\n"
-    check = "--check" in sys.argv
+    return write_or_check(outputs, MODELS, check="--check" in sys.argv)
+
+
+def formatted(outputs: dict[str, str]) -> dict[str, str]:
+    """The modules as the committed files hold them: ``ruff format``, ``ruff check --fix``,
+    ``ruff format``, with the project's settings (three runs over a scratch folder)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        for name, text in outputs.items():
+            (folder / name).write_text(text)
+        for step in (["format"], ["check", "--fix", "--exit-zero"], ["format"]):
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "ruff",
+                    *step,
+                    "--quiet",
+                    "--config",
+                    str(ROOT / "pyproject.toml"),
+                    scratch,
+                ],
+                check=True,
+                cwd=ROOT,
+            )
+        return {name: (folder / name).read_text() for name in outputs}
+
+
+def write_or_check(outputs: dict[str, str], folder: Path, *, check: bool) -> int:
+    """Write the modules, or (``check``) compare them with what ``folder`` holds, content for
+    content: 1 and the names of the stale files when any differs."""
     stale = []
-    for name, text in outputs.items():
-        target = MODELS / name
+    for name, wanted in sorted(formatted(outputs).items()):
+        target = folder / name
         if check:
-            if not target.exists():
+            if not target.exists() or target.read_text() != wanted:
                 stale.append(name)
             continue
-        target.write_text(text)
+        target.write_text(wanted)
     if stale:
-        print(f"models out of date: {stale}; run make generate", file=sys.stderr)
+        print(f"models out of date: {', '.join(stale)}; run make generate", file=sys.stderr)
         return 1
     if not check:
-        print(f"wrote {len(outputs)} model modules ({len(every)} models)")
+        print(f"wrote {len(outputs)} model modules")
     return 0
 
 

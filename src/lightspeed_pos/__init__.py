@@ -14,6 +14,7 @@ from . import errors, oauth, query
 from ._async_client import AsyncClient
 from ._async_collection import AsyncCollection
 from ._auth import AccessToken, TokenHolder
+from ._binding import Async, Sync
 from ._client import DEFAULT_BASE_URL, Client
 from ._collection import Collection
 from ._ratelimit import Throttler
@@ -37,6 +38,7 @@ from .errors import (
     ServerError,
     UnauthorizedError,
     UnprocessableEntityError,
+    WriteOutcomeUnknownError,
 )
 from .models import (
     Account,
@@ -66,6 +68,7 @@ __all__ = [
     "APITimeoutError",
     "AccessToken",
     "Account",
+    "Async",
     "AsyncAccount",
     "AsyncClient",
     "AsyncCollection",
@@ -102,11 +105,13 @@ __all__ = [
     "ServerError",
     "Shop",
     "SpecialOrder",
+    "Sync",
     "Throttler",
     "TokenHolder",
     "UnauthorizedError",
     "UnprocessableEntityError",
     "Vendor",
+    "WriteOutcomeUnknownError",
     "__version__",
     "errors",
     "estimate_cost",

@@ -7,6 +7,7 @@ import inspect
 import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from contextlib import aclosing
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import anyio
@@ -15,10 +16,12 @@ import httpx2
 from ._async_collection import AsyncCollection
 from ._auth import AsyncTokens
 from ._base_client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, BaseClient
+from ._body import DEFAULT_MAX_RESPONSE_SIZE
 from ._collection_base import Op
 from ._flow import Event, Flow, GetToken, Refresh, RequestSpec, Send, Sleep
 from ._retry import RetryPolicy
 from ._wire import ParamsInput, decode_json
+from .errors import InvalidResponseError
 from .events import EventHooks
 from .telemetry import Telemetry
 
@@ -59,6 +62,7 @@ class AsyncClient(BaseClient):
         sleep: Callable[[float], Awaitable[Any]] = anyio.sleep,
         user_agent: str | None = None,
         rng: random.Random | None = None,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         event_hooks: EventHooks | None = None,
         telemetry: Telemetry | bool | None = None,
     ) -> None:
@@ -73,36 +77,53 @@ class AsyncClient(BaseClient):
             clock=clock,
             user_agent=user_agent,
             rng=rng,
+            max_response_size=max_response_size,
             event_hooks=event_hooks,
             telemetry=telemetry,
         )
 
     # --- carrying out flows and ops ------------------------------------------------------------
+    async def _receive(self, request: httpx2.Request) -> httpx2.Response:
+        """Send ``request`` and read its answer's body under the size cap."""
+        response = await self._http.send(request, stream=True)
+        try:
+            reader = self._reader(response)
+            if not reader.done:
+                async with aclosing(response.aiter_raw()) as chunks:
+                    async for chunk in chunks:
+                        reader.feed(chunk)
+            return reader.response()
+        finally:
+            await response.aclose()
+
     async def _run(self, flow: Flow) -> httpx2.Response:
         result: Any = None
         error: Exception | None = None
-        while True:
-            try:
-                step = flow.throw(error) if error is not None else flow.send(result)
-            except StopIteration as stop:
-                response: httpx2.Response = stop.value
-                return response
-            result, error = None, None
-            if isinstance(step, Send):
+        try:
+            while True:
                 try:
-                    result = await self._http.send(step.request)
-                except httpx2.TransportError as exc:
-                    error = exc
-            elif isinstance(step, Sleep):
-                await self._sleep(step.seconds)
-            elif isinstance(step, GetToken):
-                result = await self._tokens_for(step.account).token()
-            elif isinstance(step, Refresh):
-                result = await self._tokens_for(step.account).refresh(step.stale_token)
-            elif isinstance(step, Event):
-                for hook in self._hooks.get(step.name, ()):
-                    if inspect.isawaitable(outcome := hook(step.payload)):
-                        await outcome
+                    step = flow.throw(error) if error is not None else flow.send(result)
+                except StopIteration as stop:
+                    response: httpx2.Response = stop.value
+                    return response
+                result, error = None, None
+                if isinstance(step, Send):
+                    try:
+                        result = await self._receive(step.request)
+                    except (httpx2.TransportError, InvalidResponseError) as exc:
+                        error = exc
+                elif isinstance(step, Sleep):
+                    await self._sleep(step.seconds)
+                elif isinstance(step, GetToken):
+                    result = await self._tokens_for(step.account).token()
+                elif isinstance(step, Refresh):
+                    result = await self._tokens_for(step.account).refresh(step.stale_token)
+                elif isinstance(step, Event):
+                    for hook in self._hooks.get(step.name, ()):
+                        if inspect.isawaitable(outcome := hook(step.payload)):
+                            await outcome
+        finally:
+            flow.close()  # on cancellation: the flow gives its bucket reservation back
 
     async def send(self, spec: RequestSpec) -> httpx2.Response:
         """Send one request through the throttler, the token refresh and the retries."""

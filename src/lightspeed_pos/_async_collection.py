@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from ._async_client import AsyncClient
     from .models import CustomField
 
-R = TypeVar("R", bound=Resource)
+R = TypeVar("R", bound="Resource[Any]")
 T = TypeVar("T")
 
 
@@ -72,7 +72,12 @@ class AsyncCollection(CollectionBase[R]):
         return await self._drive(self.update_op(record_id, self.payload(attributes, fields)))
 
     async def destroy(self, record_id: int | str) -> R:
-        """``DELETE {path}/{id}.json``: deletes or archives, as the endpoint does; returns the record."""
+        """``DELETE {path}/{id}.json``: deletes or archives, as the endpoint does; returns the record.
+
+        When an attempt's answer was lost and the retry meets a 404, the delete counts as done (the
+        lost attempt deleted it): an archived record is read back, a deleted one is returned with
+        only its id.
+        """
         return await self._drive(self.destroy_op(record_id))
 
     async def archive(self, record_id: int | str) -> R:
@@ -108,7 +113,7 @@ class AsyncCollection(CollectionBase[R]):
         """A resource from attributes, bound to this collection; no request."""
         return self.model.from_wire(self.payload(attributes, fields), self, given=True)
 
-    def load_relation(self, resource: Resource, spec: RelationSpec) -> Any | Awaitable[Any]:
+    def load_relation(self, resource: Resource[Any], spec: RelationSpec) -> Any | Awaitable[Any]:
         """A relation of ``resource``: the value when embedded, else an awaitable that fetches it."""
         value = embedded(self, resource, spec)
         if value is not ...:

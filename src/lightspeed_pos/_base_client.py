@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx2
 
+from ._body import ACCEPT_ENCODING, DEFAULT_MAX_RESPONSE_SIZE, BodyReader
 from ._catalog import ResourceSpec
 from ._collection_base import model_for, spec_for
 from ._flow import Flow, FlowSettings, RequestSpec, request_flow
@@ -19,7 +20,7 @@ from ._retry import RetryPolicy
 from ._version import __version__
 from ._wire import ParamsInput, encode_params, encode_payload
 from .errors import LightspeedError
-from .events import EventHooks, check_event_hooks
+from .events import EVENT_NAMES, EventHooks, check_event_hooks
 from .telemetry import StreamRun, Telemetry, default_telemetry
 
 DEFAULT_BASE_URL = "https://api.lightspeedapp.com/API/V3"
@@ -52,6 +53,7 @@ class BaseClient:
         clock: Callable[[], float],
         user_agent: str | None,
         rng: random.Random | None,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         event_hooks: EventHooks | None = None,
         telemetry: Telemetry | bool | None = None,
     ) -> None:
@@ -68,8 +70,14 @@ class BaseClient:
         self.throttler = Throttler(clock)
         """The bucket of each account; ``bucket_level``/``bucket_max`` give the last values seen."""
         policy = retry_policy or RetryPolicy(max_retries=max_retries)
-        headers = {"Accept": "application/json", "User-Agent": user_agent or f"lightspeed-pos/{__version__}"}
-        self._settings = FlowSettings(self.throttler, policy, headers, rng or random.Random())
+        headers = {
+            "Accept": "application/json",
+            "Accept-Encoding": ACCEPT_ENCODING,
+            "User-Agent": user_agent or f"lightspeed-pos/{__version__}",
+        }
+        self._settings = FlowSettings(
+            self.throttler, policy, headers, rng or random.Random(), max_response_size
+        )
         self._collections: dict[tuple[str, int | None], Any] = {}
         self._tokens: Any = None
         self._account_tokens: dict[str, Any] = {}
@@ -93,6 +101,19 @@ class BaseClient:
                 "or to client.account(...)"
             )
         return tokens
+
+    def _reader(self, response: httpx2.Response) -> BodyReader:
+        """A reader of ``response``'s body under the client's cap."""
+        return BodyReader(response, self._settings.max_response_size)
+
+    @property
+    def event_hooks(self) -> dict[str, list[Callable[[Any], Any]]]:
+        """The hooks by event name (a copy); assign a new mapping to replace them, as in httpx."""
+        return {name: list(self._hooks.get(name, ())) for name in EVENT_NAMES}
+
+    @event_hooks.setter
+    def event_hooks(self, hooks: EventHooks | None) -> None:
+        self._hooks = check_event_hooks(hooks)
 
     def _flow(self, spec: RequestSpec) -> Flow:
         """The flow of one request, watched by the hooks and the telemetry when there are any."""

@@ -1,7 +1,7 @@
 """The table of endpoints: one :class:`ResourceSpec` row per R-Series endpoint.
 
 The rows are read from ``catalog.json``, which ``tools/build_catalog.py`` builds from the
-endpoint catalogue (``shared/api/endpoints.json``). The client and the sandbox both read this
+endpoint catalogue (``tools/data/endpoints.json``). The client and the sandbox both read this
 table: paths, id fields, allowed operations, sortable fields, relations and field types live
 here and nowhere else.
 """

@@ -11,11 +11,13 @@ import httpx2
 
 from ._auth import SyncTokens
 from ._base_client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, BaseClient
+from ._body import DEFAULT_MAX_RESPONSE_SIZE
 from ._collection import Collection
 from ._collection_base import Op
 from ._flow import Event, Flow, GetToken, Refresh, RequestSpec, Send, Sleep
 from ._retry import RetryPolicy
 from ._wire import ParamsInput, decode_json
+from .errors import InvalidResponseError
 from .events import EventHooks
 from .telemetry import Telemetry
 
@@ -54,6 +56,7 @@ class Client(BaseClient):
         sleep: Callable[[float], Any] = time.sleep,
         user_agent: str | None = None,
         rng: random.Random | None = None,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         event_hooks: EventHooks | None = None,
         telemetry: Telemetry | bool | None = None,
     ) -> None:
@@ -68,35 +71,51 @@ class Client(BaseClient):
             clock=clock,
             user_agent=user_agent,
             rng=rng,
+            max_response_size=max_response_size,
             event_hooks=event_hooks,
             telemetry=telemetry,
         )
 
     # --- carrying out flows and ops ------------------------------------------------------------
+    def _receive(self, request: httpx2.Request) -> httpx2.Response:
+        """Send ``request`` and read its answer's body under the size cap."""
+        response = self._http.send(request, stream=True)
+        try:
+            reader = self._reader(response)
+            if not reader.done:
+                for chunk in response.iter_raw():
+                    reader.feed(chunk)
+            return reader.response()
+        finally:
+            response.close()
+
     def _run(self, flow: Flow) -> httpx2.Response:
         result: Any = None
         error: Exception | None = None
-        while True:
-            try:
-                step = flow.throw(error) if error is not None else flow.send(result)
-            except StopIteration as stop:
-                response: httpx2.Response = stop.value
-                return response
-            result, error = None, None
-            if isinstance(step, Send):
+        try:
+            while True:
                 try:
-                    result = self._http.send(step.request)
-                except httpx2.TransportError as exc:
-                    error = exc
-            elif isinstance(step, Sleep):
-                self._sleep(step.seconds)
-            elif isinstance(step, GetToken):
-                result = self._tokens_for(step.account).token()
-            elif isinstance(step, Refresh):
-                result = self._tokens_for(step.account).refresh(step.stale_token)
-            elif isinstance(step, Event):
-                for hook in self._hooks.get(step.name, ()):
-                    hook(step.payload)
+                    step = flow.throw(error) if error is not None else flow.send(result)
+                except StopIteration as stop:
+                    response: httpx2.Response = stop.value
+                    return response
+                result, error = None, None
+                if isinstance(step, Send):
+                    try:
+                        result = self._receive(step.request)
+                    except (httpx2.TransportError, InvalidResponseError) as exc:
+                        error = exc
+                elif isinstance(step, Sleep):
+                    self._sleep(step.seconds)
+                elif isinstance(step, GetToken):
+                    result = self._tokens_for(step.account).token()
+                elif isinstance(step, Refresh):
+                    result = self._tokens_for(step.account).refresh(step.stale_token)
+                elif isinstance(step, Event):
+                    for hook in self._hooks.get(step.name, ()):
+                        hook(step.payload)
+        finally:
+            flow.close()  # on an interruption: the flow gives its bucket reservation back
 
     def send(self, spec: RequestSpec) -> httpx2.Response:
         """Send one request through the throttler, the token refresh and the retries."""

@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
-from ._collection_base import PAGE_SIZE, CollectionBase, Op, QueryInput, model_for, spec_for
+from ._collection_base import PAGE_SIZE, CollectionBase, Op, QueryInput
 from ._related import relation_op
 from ._resource import RelationSpec, Resource
 
@@ -14,10 +14,8 @@ if TYPE_CHECKING:
     from ._client import Client
     from .models import CustomField
 
-R = TypeVar("R", bound=Resource)
+R = TypeVar("R", bound="Resource[Any]")
 T = TypeVar("T")
-
-__all__ = ["PAGE_SIZE", "Collection", "model_for", "spec_for"]
 
 
 class Collection(CollectionBase[R]):
@@ -69,7 +67,12 @@ class Collection(CollectionBase[R]):
         return self._drive(self.update_op(record_id, self.payload(attributes, fields)))
 
     def destroy(self, record_id: int | str) -> R:
-        """``DELETE {path}/{id}.json``: deletes or archives, as the endpoint does; returns the record."""
+        """``DELETE {path}/{id}.json``: deletes or archives, as the endpoint does; returns the record.
+
+        When an attempt's answer was lost and the retry meets a 404, the delete counts as done (the
+        lost attempt deleted it): an archived record is read back, a deleted one is returned with
+        only its id.
+        """
         return self._drive(self.destroy_op(record_id))
 
     def archive(self, record_id: int | str) -> R:
@@ -105,6 +108,6 @@ class Collection(CollectionBase[R]):
         """A resource from attributes, bound to this collection; no request."""
         return self.model.from_wire(self.payload(attributes, fields), self, given=True)
 
-    def load_relation(self, resource: Resource, spec: RelationSpec) -> Any:
+    def load_relation(self, resource: Resource[Any], spec: RelationSpec) -> Any:
         """A relation of ``resource``, fetched when it is not embedded."""
         return self._drive(relation_op(self, resource, spec))

@@ -13,7 +13,7 @@ import os
 import re
 from collections.abc import Generator, Mapping
 from pathlib import Path
-from typing import Any, BinaryIO, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, Generic, TypeVar
 
 import httpx2
 
@@ -21,14 +21,17 @@ from ._catalog import ResourceSpec, catalog
 from ._flow import RequestSpec
 from ._pagination import PageGuard, PageRequest, read_page
 from ._resource import Resource
-from ._wire import ParamsInput, attribute, decode_json, encode_payload, records, to_int
+from ._wire import ParamsInput, already_done, attribute, decode_json, encode_payload, records, to_int
 from .errors import InvalidResponseError, NotFoundError, OperationNotAllowedError
 from .query import F, Query
+
+if TYPE_CHECKING:
+    from ._resource import RelationSpec
 
 QueryInput = Query | ParamsInput
 """What ``params=`` takes: a :class:`Query`, a mapping or a sequence of pairs."""
 
-R = TypeVar("R", bound=Resource)
+R = TypeVar("R", bound="Resource[Any]")
 T = TypeVar("T")
 Op = Generator[RequestSpec, httpx2.Response, T]
 """An operation: yields requests to send, receives their responses, returns its result."""
@@ -45,7 +48,7 @@ _OPERATION_VERBS = {
 }
 
 
-def model_for(entity: str, *, asynchronous: bool = False) -> type[Resource]:
+def model_for(entity: str, *, asynchronous: bool = False) -> type[Resource[Any]]:
     """The model class of an entity (a plain :class:`Resource` for one without a model)."""
     from .models import MODELS
 
@@ -87,6 +90,7 @@ class Pager(Generic[R]):
     def _start_next_part(self) -> None:
         if self._parts:
             self._next = self._collection.first_page(self._parts.pop(0), self._page_size)
+            self._guard.new_listing()
 
     def request(self) -> RequestSpec | None:
         """The request for the next page, or ``None`` after the last one."""
@@ -100,6 +104,7 @@ class Pager(Generic[R]):
         """The records of the page just fetched."""
         assert self._current is not None
         page = read_page(decode_json(response), self._collection.spec.entity, self._current, response)
+        self._guard.brings_news(page.records, self._collection.spec.id_field, self._current)
         self._next = page.next
         if self._next is None:
             self._start_next_part()
@@ -151,7 +156,8 @@ class CollectionBase(Generic[R]):
         suffix += f"/{action}" if action else ""
         base: str = self.client.base_url
         if self.spec.scope == "global" and self.spec.name != "Account":
-            base = re.sub(r"/V\d+$", "", base)  # GET /API/Session.json, /API/Locale.json (REFERENCE 1.2)
+            # GET /API/Session.json, /API/Locale.json (docs/reference.md#paths)
+            base = re.sub(r"/V\d+$", "", base)
         return f"{base}/{self.path}{suffix}.json"
 
     def check(self, operation: str) -> None:
@@ -201,6 +207,30 @@ class CollectionBase(Generic[R]):
     def write(self, method: str, record_id: int | None, payload: Mapping[str, Any] | None) -> RequestSpec:
         body = encode_payload(payload) if payload is not None else None
         return RequestSpec(method, self.url(record_id), None, body)
+
+    if TYPE_CHECKING:  # what a record calls on its collection: Collection answers, AsyncCollection
+        # returns coroutines (each declares them with its own return types)
+
+        def find(self, record_id: int | str, params: QueryInput = None) -> object: ...
+
+        def update(
+            self, record_id: int | str, attributes: Mapping[str, Any] | None = None, /, **fields: Any
+        ) -> object: ...
+
+        def destroy(self, record_id: int | str) -> object: ...
+
+        def archive(self, record_id: int | str) -> object: ...
+
+        def action(
+            self,
+            record_id: int | str,
+            name: str,
+            attributes: Mapping[str, Any] | None = None,
+            /,
+            **fields: Any,
+        ) -> object: ...
+
+        def load_relation(self, resource: Resource[Any], spec: RelationSpec) -> object: ...
 
     # --- answers --------------------------------------------------------------------------------
     def wrap(self, record: dict[str, Any]) -> R:
@@ -280,7 +310,17 @@ class CollectionBase(Generic[R]):
         if archive:
             self.check_archive()
         self.check("delete")
-        return self.read_one((yield self.write("DELETE", int(record_id), None)))
+        response = yield self.write("DELETE", int(record_id), None)
+        if already_done(response):
+            # an earlier attempt, whose answer was lost, deleted it: read the archived record back
+            if self.spec.delete == "archive" and self.spec.allows("query"):
+                try:
+                    found: R = yield from self.find_op(record_id, {"archived": "only"})
+                    return found
+                except NotFoundError:
+                    pass
+            return self.wrap({self.spec.id_field: str(record_id)})
+        return self.read_one(response)
 
     def get_op(self) -> Op[R]:
         """``GET {path}.json`` of an endpoint that answers one object (Session, Locale)."""

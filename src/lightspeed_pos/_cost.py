@@ -1,4 +1,4 @@
-"""The drip cost of one API request, as the 2026 rate limiter prices it (REFERENCE §3.2).
+"""The drip cost of one API request, as the 2026 rate limiter prices it (docs/reference.md#request-costs).
 
 One pure function, :func:`request_cost`, shared by the client (which reserves room in its
 model of the bucket before sending) and the sandbox (which charges the bucket). It looks only
@@ -34,10 +34,10 @@ from typing import Any
 
 from lightspeed_pos._catalog import ResourceSpec, catalog
 
-__all__ = ["request_cost"]
+__all__ = ["endpoint_of", "is_to_many", "nested_records", "request_cost"]
 
 OFFSET_COST_PER_RECORD = 0.0005
-"""The 2026-03-17 changelog's figure; the parameters page says 0.005 (REFERENCE §10.4)."""
+"""The 2026-03-17 changelog's figure; the parameters page says 0.005 (docs/reference.md#offset-cost)."""
 ORDERBY_UNSORTABLE_COST = 4.0
 COUNT_COST = 10.0
 NESTED_ENTITY_COST = 0.5
@@ -176,8 +176,18 @@ def _relation_names(raw: str) -> list[str] | None:
     return [str(name).strip() for name in parsed if str(name).strip()]
 
 
-def _is_to_many(name: str) -> bool:
+def is_to_many(name: str) -> bool:
+    """Whether a relation is to-many: relations named in the plural (``SaleLines``) are."""
     return name.endswith("s") and not name.endswith("ss")
+
+
+_is_to_many = is_to_many
+
+
+def endpoint_of(path: str) -> ResourceSpec | None:
+    """The catalogue row an API path addresses (``None`` for an unknown or account-less path)."""
+    spec, _ = _match(tuple(_resource_segments(path)))
+    return spec
 
 
 def _relation_cost(name: str, *, query_read: bool) -> float:
@@ -243,6 +253,11 @@ def _nested_entities(payload: dict[str, Any]) -> int:
         for entity in _entities_under(key, value):
             total += 1 + _nested_entities(entity)
     return total
+
+
+def nested_records(key: str, value: Any) -> list[dict[str, Any]]:
+    """The records a payload nests under ``key``: ``{"SaleLine": [...]}`` wrappers, lists, objects."""
+    return _entities_under(key, value)
 
 
 def _entities_under(key: str, value: Any) -> list[dict[str, Any]]:

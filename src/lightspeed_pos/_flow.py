@@ -19,14 +19,26 @@ from typing import Any
 
 import httpx2
 
-from ._cost import request_cost
+from ._body import DEFAULT_MAX_RESPONSE_SIZE
+from ._cost import endpoint_of, request_cost
 from ._querystring import encode_query
 from ._ratelimit import Throttler
-from ._retry import RetryPolicy, retry_after_error, retry_after_status, wait_for_rate_limit, was_sent
+from ._retry import (
+    RetryPolicy,
+    is_write,
+    may_repeat,
+    retry_after_error,
+    retry_after_status,
+    wait_for_rate_limit,
+    was_sent,
+)
+from ._wire import ALREADY_DONE
 from .errors import (
     APIConnectionError,
     APITimeoutError,
+    InvalidResponseError,
     RateLimitError,
+    WriteOutcomeUnknownError,
     error_from_response,
     parse_retry_after,
 )
@@ -92,21 +104,37 @@ def bucket_key(url: httpx2.URL) -> str:
     return match.group(1) if match else "global"
 
 
-def estimate(spec: RequestSpec) -> float:
-    """The cost the server will charge for ``spec`` (REFERENCE 3.2)."""
-    body: Any = None
-    if spec.body:
-        try:
-            body = json.loads(spec.body)
-        except ValueError:
-            body = None
+def decoded_body(spec: RequestSpec) -> Any:
+    """The request's JSON body decoded (``None`` when there is none or it is not JSON)."""
+    if not spec.body or not spec.content_type.startswith("application/json"):
+        return None
+    try:
+        return json.loads(spec.body)
+    except (ValueError, RecursionError):
+        return None
+
+
+def estimate(spec: RequestSpec, body: Any = ...) -> float:
+    """The cost the server will charge for ``spec`` (docs/reference.md#request-costs)."""
+    if body is ...:
+        body = decoded_body(spec)
     url = httpx2.URL(spec.url)
     query = spec.params if spec.params is not None else tuple(url.params.multi_items())
     return request_cost(spec.method, url.path, query, body)
 
 
-def _wrap(error: httpx2.TransportError, request: httpx2.Request) -> APIConnectionError:
+def _wrap(
+    error: httpx2.TransportError, request: httpx2.Request, *, outcome_unknown: bool
+) -> APIConnectionError:
+    """The error for a transport failure; :class:`WriteOutcomeUnknownError` when a write may have
+    been applied (this attempt or an earlier one reached the server and no answer came back)."""
     where = f"{request.method} {request.url.copy_with(query=None)}"
+    if outcome_unknown:
+        return WriteOutcomeUnknownError(
+            f"the answer to {where} was lost ({type(error).__name__}): the write may have been "
+            "applied; read it back before sending it again",
+            request=request,
+        )
     if isinstance(error, httpx2.TimeoutException):
         return APITimeoutError(f"timed out: {where} ({type(error).__name__})", request=request)
     return APIConnectionError(
@@ -122,6 +150,8 @@ class FlowSettings:
     policy: RetryPolicy
     headers: dict[str, str]
     rng: random.Random = field(default_factory=random.Random)
+    max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE
+    """The cap on one answer's decoded body (see :class:`~lightspeed_pos._body.BodyReader`)."""
 
 
 def build_request(settings: FlowSettings, spec: RequestSpec, token: str) -> httpx2.Request:
@@ -133,16 +163,35 @@ def build_request(settings: FlowSettings, spec: RequestSpec, token: str) -> http
     return httpx2.Request(spec.method, url, content=spec.body, headers=headers)
 
 
+def _deletes_one_record(spec: RequestSpec, url: httpx2.URL) -> bool:
+    """A DELETE of one record (``Item/5.json``), not of an action (``Customer/5/Anonymize.json``)."""
+    last = url.path.rstrip("/").rsplit("/", 1)[-1].split(".", 1)[0]
+    return spec.method == "DELETE" and last.isdigit() and endpoint_of(url.path) is not None
+
+
 def request_flow(settings: FlowSettings, spec: RequestSpec) -> Flow:
-    """The life of one request; returns the successful response or raises a LightspeedError."""
+    """The life of one request; returns the successful response or raises a LightspeedError.
+
+    A write that reached the server without a readable outcome (a lost answer, a 5xx) is sent again
+    only when :func:`~lightspeed_pos._retry.may_repeat` says so; when the client gives up on such a
+    write, the error's ``may_have_been_applied`` is true. A DELETE of one record whose retry meets a
+    404 counts as done (an earlier attempt deleted it): the response is marked
+    :data:`~lightspeed_pos._wire.ALREADY_DONE`.
+    """
     url = httpx2.URL(spec.url)
     key = bucket_key(url)
-    cost = estimate(spec)
+    body = decoded_body(spec)
+    cost = estimate(spec, body)
+    repeatable = may_repeat(spec.method, url.path, body)
+    write = is_write(spec.method)
     attempt = rate_limited = 0
     refreshes = 0
     own_refresh = False  # whether the last refresh was this request's own (not another's)
+    unknown = False  # whether an earlier attempt may have been applied without the client knowing
     while True:
         while (wait := settings.throttler.reserve(key, cost)) > 0:
+            # every wait is capped: after it, the bucket is looked at again
+            wait = min(wait, settings.policy.max_retry_after)
             logger.debug("bucket %s: waiting %.3fs before %s %s", key, wait, spec.method, url.path)
             yield Sleep(wait, "bucket")
         try:
@@ -151,10 +200,12 @@ def request_flow(settings: FlowSettings, spec: RequestSpec) -> Flow:
             sent_at = settings.throttler.now()
             response: httpx2.Response = yield Send(request)
         except httpx2.TransportError as error:
-            settings.throttler.release(key, cost, None, sent=was_sent(error))
-            delay = retry_after_error(settings.policy, spec.method, error, attempt, settings.rng)
+            sent = was_sent(error)
+            settings.throttler.release(key, cost, None, sent=sent)
+            unknown = unknown or (write and sent)
+            delay = retry_after_error(settings.policy, repeatable, error, attempt, settings.rng)
             if delay is None:
-                raise _wrap(error, request) from error
+                raise _wrap(error, request, outcome_unknown=unknown) from error
             logger.debug(
                 "%s %s failed (%s); retry %d in %.2fs",
                 spec.method,
@@ -166,6 +217,11 @@ def request_flow(settings: FlowSettings, spec: RequestSpec) -> Flow:
             attempt += 1
             yield Sleep(delay, "retry")
             continue
+        except InvalidResponseError as error:
+            # answered, with a body the client refuses (too large, not decodable)
+            settings.throttler.release(key, cost, None, sent=True)
+            error.may_have_been_applied = write
+            raise
         except BaseException:
             # a token holder that failed, a cancelled task, a closed generator: give the room back
             settings.throttler.release(key, cost, None, sent=False)
@@ -182,6 +238,10 @@ def request_flow(settings: FlowSettings, spec: RequestSpec) -> Flow:
         )
         if status < 400:
             return response
+        if status == 404 and unknown and _deletes_one_record(spec, url):
+            logger.debug("404 on the retry of DELETE %s: an earlier attempt deleted it", url.path)
+            response.extensions[ALREADY_DONE] = True
+            return response
         if status == 401 and not own_refresh and refreshes < MAX_REFRESHES:
             # Refresh and replay once. When the token this request was refused with came from
             # another thread's refresh (and expired while this one waited), one more is allowed.
@@ -193,14 +253,18 @@ def request_flow(settings: FlowSettings, spec: RequestSpec) -> Flow:
         if isinstance(error_response, RateLimitError):
             pause = wait_for_rate_limit(settings.policy, error_response.retry_after, rate_limited)
             if pause is None:
+                error_response.may_have_been_applied = unknown
                 raise error_response
             logger.debug("429 on %s %s: waiting %.2fs", spec.method, url.path, pause)
             rate_limited += 1
             yield Sleep(pause, "429")
             continue
+        # a 5xx may come from a gateway after the API applied the write
+        unknown = unknown or (write and status >= 500)
         retry_after = parse_retry_after(response.headers.get("retry-after"))
-        delay = retry_after_status(settings.policy, spec.method, status, attempt, settings.rng, retry_after)
+        delay = retry_after_status(settings.policy, repeatable, status, attempt, settings.rng, retry_after)
         if delay is None:
+            error_response.may_have_been_applied = unknown
             raise error_response
         logger.debug("%d on %s %s; retry %d in %.2fs", status, spec.method, url.path, attempt + 1, delay)
         attempt += 1

@@ -2,11 +2,13 @@
 
 A :class:`PageRequest` is what to fetch; :func:`read_page` reads a response into a :class:`Page`
 that knows its next request. :class:`PageGuard` stops a server that repeats itself from making
-the client loop forever.
+the client loop forever: a next page it already fetched, a next page on another host, and a page
+that brings no record the listing has not already seen (the same records under new cursors).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -64,12 +66,37 @@ def read_page(
     return Page(found, PageRequest(request.url, params), count)
 
 
+def record_key(record: Mapping[str, Any], id_field: str) -> int:
+    """What identifies a record in a listing: a hash of its id, or of its content when it has none."""
+    value = record.get(id_field)
+    if value not in (None, "", "0"):
+        return hash(str(value))
+    return hash(json.dumps(record, sort_keys=True, default=str))
+
+
 @dataclass
 class PageGuard:
-    """Refuses a next page the listing already fetched, and one on another host."""
+    """Refuses a next page the listing already fetched, one on another host, and a page of records
+    the listing already had."""
 
     origin: httpx2.URL
     seen: set[tuple[str, Params | None]] = field(default_factory=set)
+    records: set[int] = field(default_factory=set)
+    """Hashes of the records of the listing so far (ids: a few megabytes for 100,000 records)."""
+
+    def brings_news(self, found: Sequence[Mapping[str, Any]], id_field: str, request: PageRequest) -> None:
+        """Refuse a page whose records the listing already fetched, all of them."""
+        keys = {record_key(record, id_field) for record in found}
+        if keys and keys <= self.records:
+            raise InvalidResponseError(
+                f"the API answered a page of {len(found)} records the listing already had "
+                f"({request.url}); stopping rather than looping"
+            )
+        self.records |= keys
+
+    def new_listing(self) -> None:
+        """Forget the records: the next part of a split query is a listing of its own."""
+        self.records.clear()
 
     def check(self, request: PageRequest) -> None:
         url = httpx2.URL(request.url)

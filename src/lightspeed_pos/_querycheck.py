@@ -1,7 +1,7 @@
 """Checking a query against the endpoint table before it is sent (used by ``Query.check``).
 
 Allowed filter fields: the catalogue row's scalar fields, its id field and, for Item, the
-virtual ``itemCode`` (only ``=``, ``IN`` and ``or`` with it, REFERENCE §5.1). Report and
+virtual ``itemCode`` (only ``=``, ``IN`` and ``or`` with it, docs/reference.md#filters). Report and
 display-template endpoints take their own parameters (``startDate``...), so their filters are
 not checked - the sandbox does the same. A dotted filter ``Relation.field`` needs the relation
 loaded, goes one level deep, and its field is checked when the relation names a catalogue
@@ -20,7 +20,7 @@ from lightspeed_pos._querystring import MAX_IN_VALUES
 __all__ = ["check_query"]
 
 _VIRTUAL_FIELDS = {"Item": {"itemCode": "string"}}
-"""Fields the API matches against several real ones (Item ``itemCode``, REFERENCE §5.1)."""
+"""Fields the API matches against several real ones (Item ``itemCode``, docs/reference.md#filters)."""
 _VIRTUAL_OPERATORS = ("=", "IN")
 _LIKE = ("~", "!~")
 _NOT_LOADED_BY_ALL = "CustomFieldValues"

@@ -1,4 +1,4 @@
-"""The R-Series query string, written in one place (REFERENCE §5.1).
+"""The R-Series query string, written in one place (docs/reference.md#filters).
 
 A filter is ``field=<op>,<value>``; the decoded values are:
 
@@ -27,7 +27,7 @@ from urllib.parse import quote
 __all__ = ["CONTROL_PARAMS", "MAX_IN_VALUES", "OPERATORS", "encode_query", "format_condition", "parse_value"]
 
 MAX_IN_VALUES = 100
-"""The most values one ``IN`` filter may carry (REFERENCE §5.1, since 2022-05-20)."""
+"""The most values one ``IN`` filter may carry (docs/reference.md#filters, since 2022-05-20)."""
 
 OPERATORS = ("=", "!=", ">", ">=", "<", "<=", "><", "~", "!~", "IN")
 _PREFIXES = ("><", ">=", "<=", "!=", "!~", "IN", ">", "<", "~", "=")
@@ -51,7 +51,7 @@ CONTROL_PARAMS = frozenset(
         "format",
     }
 )
-"""Query parameters that are not field filters (the sandbox's list, REFERENCE §4-§5)."""
+"""Query parameters that are not field filters (the sandbox's list; docs/reference.md#other-params)."""
 
 _INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)")
 

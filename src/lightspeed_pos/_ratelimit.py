@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import logging
+import math
 import re
 import threading
 import time
@@ -28,28 +29,44 @@ MAX_LATENCY_CREDIT = 0.5
 SAFE_SHARE = 0.8
 """Of a request's cost, the most the throttler's time estimates may together be off by."""
 
-_LEVEL = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*/\s*([0-9]+(?:\.[0-9]+)?)\s*$")
+MAX_BUCKET_SIZE = 100_000.0
+"""Headers announcing a larger bucket (or burst window) are garbage and ignored."""
+MIN_DRIP_RATE = 0.1
+MAX_DRIP_RATE = 10_000.0
+"""Drip rates outside [MIN_DRIP_RATE, MAX_DRIP_RATE] (or not finite) are ignored: with the level
+never above the size, no header can make one wait longer than (requests in flight + cost) / 0.1 s,
+and the flow caps each wait at the retry policy's ``max_retry_after`` anyway."""
+
+_LEVEL = re.compile(r"^\s*([0-9]{1,12}(?:\.[0-9]{1,20})?)\s*/\s*([0-9]{1,12}(?:\.[0-9]{1,20})?)\s*$")
 
 
 def parse_level(value: str | None) -> tuple[float, float] | None:
-    """``"75.898271799086/90"`` -> ``(75.898271799086, 90.0)``; ``None`` when absent or malformed."""
+    """``"75.898271799086/90"`` -> ``(75.898271799086, 90.0)``; ``None`` when absent or malformed.
+
+    Garbage is ignored (a size that is not positive or absurdly large, more than 12 digits) and
+    a level is believed up to twice the size (a bucket a little over full is real; 999999/1 is
+    not): a header can never ask for a wait longer than draining one bucketful.
+    """
     if not value:
         return None
     match = _LEVEL.match(value)
     if not match:
         return None
     level, size = float(match.group(1)), float(match.group(2))
-    return (level, size) if size > 0 else None
+    if not (0 < size <= MAX_BUCKET_SIZE) or not math.isfinite(level):
+        return None
+    return min(level, 2 * size), size
 
 
 def parse_rate(value: str | None) -> float | None:
+    """A drip rate in drips per second; ``None`` when absent, absurd or not finite."""
     if not value:
         return None
     try:
         rate = float(value)
     except ValueError:
         return None
-    return rate if rate > 0 else None
+    return rate if MIN_DRIP_RATE <= rate <= MAX_DRIP_RATE else None  # NaN and inf fail the comparison
 
 
 def _header(headers: Mapping[str, str], name: str) -> str | None:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ._collection_base import CollectionBase, Op
 
 
-def relation_op(collection: CollectionBase[Any], resource: Resource, spec: RelationSpec) -> Op[Any]:
+def relation_op(collection: CollectionBase[Any], resource: Resource[Any], spec: RelationSpec) -> Op[Any]:
     """A relation: from the record itself when embedded or 0, else fetched."""
     value = embedded(collection, resource, spec)
     if value is not ...:
@@ -49,7 +49,7 @@ def relation_op(collection: CollectionBase[Any], resource: Resource, spec: Relat
 
 
 def nested_collection(
-    collection: CollectionBase[Any], resource: Resource, spec: RelationSpec
+    collection: CollectionBase[Any], resource: Resource[Any], spec: RelationSpec
 ) -> CollectionBase[Any] | None:
     """The nested endpoint under this record for a to-many relation (``Sale/{saleID}/SaleLine``)."""
     if not spec.segment:
@@ -66,7 +66,7 @@ def nested_collection(
     return children
 
 
-def embedded(collection: CollectionBase[Any], resource: Resource, spec: RelationSpec) -> Any:
+def embedded(collection: CollectionBase[Any], resource: Resource[Any], spec: RelationSpec) -> Any:
     """A relation answered from the record itself, or ``...`` when it must be fetched."""
     attributes = resource.attributes
     if spec.kind == "prices":

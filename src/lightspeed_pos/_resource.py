@@ -4,25 +4,34 @@ A :class:`Resource` is a pydantic model whose fields carry the API's own names w
 (``item.defaultCost`` is a ``Decimal``); ``.attributes`` keeps the dict exactly as given or
 returned, unknown fields included. Relations (``item.item_matrix``) are :class:`relation`
 descriptors: loaded on first use through the collection the record came from, then cached.
+
+Records are generic over their binding (:mod:`._binding`): the instance methods of an
+``Item[Async]`` return coroutines, those of an ``Item`` (``Item[Sync]``) their answer.
 """
 
 from __future__ import annotations
 
 import inspect
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, Self, TypeVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, Self, TypeVar, cast, overload
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 
+from ._binding import B, Child
 from ._wire import to_int
 from .errors import InvalidResponseError, InvalidValueError, LightspeedError
 
 if TYPE_CHECKING:
+    from ._binding import Async, Sync
     from ._collection_base import CollectionBase
 
 T = TypeVar("T")
+SR = TypeVar("SR", bound="Resource[Sync]")
+"""A record of the sync client (its methods answer)."""
+AR = TypeVar("AR", bound="Resource[Async]")
+"""A record of the async client (its methods return coroutines)."""
 
 
 @dataclass(frozen=True)
@@ -55,7 +64,7 @@ class RelatedList(list[T]):
 
     ``sale.sale_lines`` is a list of SaleLines, and ``sale.sale_lines.create(...)`` posts to
     ``Sale/{saleID}/SaleLine.json``. The collection methods return what the collection's do
-    (awaitables with AsyncClient).
+    (coroutines for the records of an AsyncClient: ``RelatedList[SaleLine[Async]]``).
     """
 
     def __init__(self, records: list[T], collection: Any) -> None:
@@ -63,26 +72,68 @@ class RelatedList(list[T]):
         self.collection = collection
         """The nested collection (``Collection`` or ``AsyncCollection``)."""
 
-    def create(self, attributes: dict[str, Any] | None = None, /, **fields: Any) -> Any:
+    @overload
+    def create(
+        self: RelatedList[SR], attributes: Mapping[str, Any] | None = None, /, **fields: Any
+    ) -> SR: ...
+    @overload
+    def create(
+        self: RelatedList[AR], attributes: Mapping[str, Any] | None = None, /, **fields: Any
+    ) -> Coroutine[Any, Any, AR]: ...
+    def create(self, attributes: Mapping[str, Any] | None = None, /, **fields: Any) -> Any:
         """``POST {parent}/{id}/{segment}.json``."""
         return self.collection.create(attributes, **fields)
 
+    @overload
+    def find(self: RelatedList[SR], record_id: int | str, params: Any = None) -> SR: ...
+    @overload
+    def find(self: RelatedList[AR], record_id: int | str, params: Any = None) -> Coroutine[Any, Any, AR]: ...
     def find(self, record_id: int | str, params: Any = None) -> Any:
         """``GET {parent}/{id}/{segment}.json?{idField}={id}``."""
         return self.collection.find(record_id, params)
 
-    def update(self, record_id: int | str, attributes: dict[str, Any] | None = None, /, **fields: Any) -> Any:
+    @overload
+    def update(
+        self: RelatedList[SR],
+        record_id: int | str,
+        attributes: Mapping[str, Any] | None = None,
+        /,
+        **fields: Any,
+    ) -> SR: ...
+    @overload
+    def update(
+        self: RelatedList[AR],
+        record_id: int | str,
+        attributes: Mapping[str, Any] | None = None,
+        /,
+        **fields: Any,
+    ) -> Coroutine[Any, Any, AR]: ...
+    def update(
+        self, record_id: int | str, attributes: Mapping[str, Any] | None = None, /, **fields: Any
+    ) -> Any:
         """``PUT {parent}/{id}/{segment}/{id}.json``."""
         return self.collection.update(record_id, attributes, **fields)
 
+    @overload
+    def destroy(self: RelatedList[SR], record_id: int | str) -> SR: ...
+    @overload
+    def destroy(self: RelatedList[AR], record_id: int | str) -> Coroutine[Any, Any, AR]: ...
     def destroy(self, record_id: int | str) -> Any:
         """``DELETE {parent}/{id}/{segment}/{id}.json``."""
         return self.collection.destroy(record_id)
 
+    @overload
+    def all(self: RelatedList[SR], params: Any = None) -> list[SR]: ...
+    @overload
+    def all(self: RelatedList[AR], params: Any = None) -> Coroutine[Any, Any, list[AR]]: ...
     def all(self, params: Any = None) -> Any:
         """``GET {parent}/{id}/{segment}.json``: fetched again, all pages."""
         return self.collection.all(params)
 
+    @overload
+    def count(self: RelatedList[SR], params: Any = None) -> int: ...
+    @overload
+    def count(self: RelatedList[AR], params: Any = None) -> Coroutine[Any, Any, int]: ...
     def count(self, params: Any = None) -> Any:
         """``GET {parent}/{id}/{segment}.json?count=1``."""
         return self.collection.count(params)
@@ -103,12 +154,12 @@ class relation(Generic[T]):
     def __get__(self, instance: None, owner: type | None = None) -> relation[T]: ...
 
     @overload
-    def __get__(self, instance: object, owner: type | None = None) -> T: ...
+    def __get__(self, instance: Resource[Any], owner: type | None = None) -> T: ...
 
-    def __get__(self, instance: object | None, owner: type | None = None) -> relation[T] | T:
+    def __get__(self, instance: Resource[Any] | None, owner: type | None = None) -> relation[T] | T:
         if instance is None:
             return self
-        cache: dict[str, Any] = instance._relations  # type: ignore[attr-defined]
+        cache = instance._relations
         if self.name not in cache:
             value = self.func(instance)
             if inspect.isawaitable(value):
@@ -123,13 +174,13 @@ class relation(Generic[T]):
         return found
 
 
-class Resource(BaseModel):
-    """One record of the API."""
+class Resource(BaseModel, Generic[B]):
+    """One record of the API; ``Resource[Async]`` for one of an AsyncClient."""
 
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        ignored_types=(relation,),
+        ignored_types=(relation, Child),
         protected_namespaces=(),
         revalidate_instances="never",
     )
@@ -140,7 +191,7 @@ class Resource(BaseModel):
     """The primary key field (``itemID``)."""
 
     _attributes: dict[str, Any] = PrivateAttr(default_factory=dict)
-    _collection: Any = PrivateAttr(default=None)
+    _collection: CollectionBase[Any] | None = PrivateAttr(default=None)
     _relations: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     @classmethod
@@ -218,8 +269,8 @@ class Resource(BaseModel):
 
     __hash__ = None  # type: ignore[assignment]
 
-    # --- instance methods -----------------------------------------------------------------------
-    def _bound(self) -> Any:
+    # --- instance methods ----------------------------------------------------------------------
+    def _bound(self) -> CollectionBase[Any]:
         """The collection this record came from (sync or async: their methods share names)."""
         if self._collection is None:
             raise LightspeedError(
@@ -227,7 +278,7 @@ class Resource(BaseModel):
             )
         return self._collection
 
-    def _replace(self, other: Resource) -> None:
+    def _replace(self, other: Resource[Any]) -> None:
         """Take ``other``'s state in place (after an update); relations are reloaded on next use."""
         object.__setattr__(self, "__dict__", other.__dict__)
         object.__setattr__(self, "__pydantic_extra__", other.__pydantic_extra__)
@@ -235,36 +286,55 @@ class Resource(BaseModel):
         self._attributes = other._attributes
         self._relations = {}
 
-    def _take(self, result: Any) -> Self:
-        """Adopt an answer in place; with the async client, return an awaitable that does."""
+    def _take(self, result: object) -> Any:
+        """Adopt an answer in place and return this record; with the async client, a coroutine
+        that does."""
         if inspect.isawaitable(result):
-            return self._take_later(result)  # type: ignore[return-value]
-        self._replace(result)
+            return self._take_later(result)
+        self._replace(cast("Resource[Any]", result))
         return self
 
-    async def _take_later(self, result: Any) -> Self:
-        self._replace(await result)
+    async def _take_later(self, result: Awaitable[object]) -> Self:
+        self._replace(cast("Resource[Any]", await result))
         return self
 
-    def update(self, attributes: dict[str, Any] | None = None, /, **fields: Any) -> Self:
+    @overload
+    def update(self: SR, attributes: Mapping[str, Any] | None = None, /, **fields: Any) -> SR: ...
+    @overload
+    def update(
+        self: AR, attributes: Mapping[str, Any] | None = None, /, **fields: Any
+    ) -> Coroutine[Any, Any, AR]: ...
+    def update(self, attributes: Mapping[str, Any] | None = None, /, **fields: Any) -> Any:
         """``PUT /Account/{accountID}/{Resource}/{id}.json``; updates this object in place.
 
         With AsyncClient, ``await record.update(...)``."""
         return self._take(self._bound().update(self.id, attributes, **fields))
 
-    def destroy(self) -> Self:
+    @overload
+    def destroy(self: SR) -> SR: ...
+    @overload
+    def destroy(self: AR) -> Coroutine[Any, Any, AR]: ...
+    def destroy(self) -> Any:
         """``DELETE /Account/{accountID}/{Resource}/{id}.json``; this object takes the answer."""
         return self._take(self._bound().destroy(self.id))
 
-    def archive(self) -> Self:
+    @overload
+    def archive(self: SR) -> SR: ...
+    @overload
+    def archive(self: AR) -> Coroutine[Any, Any, AR]: ...
+    def archive(self) -> Any:
         """``DELETE /Account/{accountID}/{Resource}/{id}.json`` where the API archives; in place."""
         return self._take(self._bound().archive(self.id))
 
-    def _action(self, name: str, attributes: dict[str, Any] | None, fields: dict[str, Any]) -> Any:
-        """An action on this record (``sale.refund()``); awaitable with AsyncClient."""
+    def _action(self, name: str, attributes: Mapping[str, Any] | None, fields: dict[str, Any]) -> Any:
+        """An action on this record (``sale.refund()``); a coroutine with AsyncClient."""
         return self._bound().action(self.id, name, attributes, **fields)
 
-    def reload(self) -> Self:
+    @overload
+    def reload(self: SR) -> SR: ...
+    @overload
+    def reload(self: AR) -> Coroutine[Any, Any, AR]: ...
+    def reload(self) -> Any:
         """``GET /Account/{accountID}/{Resource}.json?{idField}={id}``; refreshes this object in place."""
         return self._take(self._bound().find(self.id))
 
@@ -273,6 +343,10 @@ class Resource(BaseModel):
         """The related value (the async client gives an awaitable instead)."""
         return self._bound().load_relation(self, spec)
 
+    @overload
+    def load(self: Resource[Sync], name: str) -> Any: ...
+    @overload
+    def load(self: Resource[Async], name: str) -> Coroutine[Any, Any, Any]: ...
     def load(self, name: str) -> Any:
         """The relation ``name``, loaded now and cached.
 
@@ -282,7 +356,7 @@ class Resource(BaseModel):
         descriptor = getattr(type(self), name, None)
         if not isinstance(descriptor, relation):
             raise AttributeError(f"{type(self).__name__} has no relation {name!r}")
-        if not getattr(self._bound(), "asynchronous", False):
+        if not self._bound().asynchronous:
             return getattr(self, name)
         return self._load_later(descriptor)
 

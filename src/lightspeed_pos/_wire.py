@@ -28,8 +28,22 @@ def as_list(value: Any) -> list[Any]:
     return [value]
 
 
+ALREADY_DONE = "lightspeed_pos.already_done"
+"""The extension a response carries when it answers a retried DELETE with 404: done before."""
+
+
+def already_done(response: httpx2.Response) -> bool:
+    """Whether ``response`` is the 404 a retried DELETE met because an earlier attempt deleted."""
+    return bool(response.extensions.get(ALREADY_DONE))
+
+
 def decode_json(response: httpx2.Response) -> dict[str, Any]:
-    """The JSON object of a successful response, or a clear :class:`InvalidResponseError`."""
+    """The JSON object of a successful response, or a clear :class:`InvalidResponseError`.
+
+    A DELETE found done by an earlier attempt (:func:`already_done`) reads as ``{}``.
+    """
+    if already_done(response):
+        return {}
     try:
         content = response.content
     except httpx2.StreamError as exc:  # pragma: no cover - responses are read before this point
@@ -38,6 +52,12 @@ def decode_json(response: httpx2.Response) -> dict[str, Any]:
         return {}
     try:
         payload = json.loads(content)
+    except RecursionError as exc:
+        raise InvalidResponseError(
+            f"the JSON from {response.request.method} {response.request.url.path} is nested too deep "
+            f"to read ({len(content)} bytes)",
+            response=response,
+        ) from exc
     except ValueError as exc:
         kind = response.headers.get("content-type", "unknown content type")
         snippet = content[:80].decode("utf-8", "replace")

@@ -1,6 +1,10 @@
 """Every error the library raises, and the one map from HTTP status to error class.
 
-``LightspeedError`` is the base. HTTP errors (:class:`APIStatusError` and its subclasses) carry
+``LightspeedError`` is the base. Every error's message is redacted: the bearer token of the request
+and anything shaped like a token never appear in ``str()`` or ``repr()``, even when the server
+echoed them. ``may_have_been_applied`` is true on the error of a write whose outcome is unknown
+(its answer was lost, or the server failed after it arrived): read the record back before sending
+it again. HTTP errors (:class:`APIStatusError` and its subclasses) carry
 ``status_code``, ``message`` (the API's ``message``, the auth server's ``error_description``, or
 the status text when the body is not JSON), ``body`` and ``response``. Network failures are
 :class:`APIConnectionError` and :class:`APITimeoutError`, with the cause kept as ``__cause__``.
@@ -9,9 +13,12 @@ the status text when the body is not JSON), ``body`` and ``response``. Network f
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 import httpx2
+
+from ._redact import redact, secrets_of
 
 __all__ = [
     "APIConnectionError",
@@ -30,6 +37,7 @@ __all__ = [
     "ServerError",
     "UnauthorizedError",
     "UnprocessableEntityError",
+    "WriteOutcomeUnknownError",
     "error_from_response",
 ]
 
@@ -37,7 +45,11 @@ __all__ = [
 class LightspeedError(Exception):
     """The base of every error this library raises."""
 
-    def __init__(self, message: str) -> None:
+    may_have_been_applied: bool = False
+    """Whether the write that failed may nonetheless have been applied by the server."""
+
+    def __init__(self, message: str, *, secrets: Iterable[str] = ()) -> None:
+        message = redact(message, secrets)
         super().__init__(message)
         self.message = message
 
@@ -53,7 +65,7 @@ class APIConnectionError(LightspeedError):
     """The request could not be sent or its answer was lost (the cause is ``__cause__``)."""
 
     def __init__(self, message: str, *, request: httpx2.Request | None = None) -> None:
-        super().__init__(message)
+        super().__init__(message, secrets=secrets_of(request))
         self.request = request
 
 
@@ -61,11 +73,20 @@ class APITimeoutError(APIConnectionError):
     """The server did not answer in time."""
 
 
+class WriteOutcomeUnknownError(APIConnectionError):
+    """A write reached the server but its answer was lost (a dropped connection, a timeout), and it
+    is not one the client may send again (a POST, a PUT that adds nested records): it may or may
+    not have been applied. ``may_have_been_applied`` is true; read the record back before retrying.
+    """
+
+    may_have_been_applied = True
+
+
 class InvalidResponseError(LightspeedError):
     """The server answered 2xx with a body this library cannot read (HTML, truncated JSON ...)."""
 
     def __init__(self, message: str, *, response: httpx2.Response | None = None, body: Any = None) -> None:
-        super().__init__(message)
+        super().__init__(message, secrets=secrets_of(_request_of(response)))
         self.response = response
         self.body = body
 
@@ -87,7 +108,7 @@ class APIStatusError(LightspeedError):
         body: Any = None,
         response: httpx2.Response | None = None,
     ) -> None:
-        super().__init__(message)
+        super().__init__(message, secrets=secrets_of(_request_of(response)))
         self.status_code = status_code
         self.body = body
         self.response = response
@@ -181,15 +202,28 @@ STATUS_ERRORS: dict[int, type[APIStatusError]] = {
 }
 
 
+def _request_of(response: httpx2.Response | None) -> httpx2.Request | None:
+    if response is None:
+        return None
+    try:
+        return response.request
+    except RuntimeError:  # a response built without its request
+        return None
+
+
 def parse_retry_after(value: str | None) -> float | None:
-    """``Retry-After`` in seconds (the API sends seconds; HTTP dates are not used by it)."""
+    """``Retry-After`` in seconds (the API sends seconds; HTTP dates are not used by it).
+
+    ``None`` when absent, negative or not a number; an absurd value (``1e400``) stays absurd, so
+    that the caller's cap refuses it.
+    """
     if value is None:
         return None
     try:
         seconds = float(value.strip())
     except ValueError:
         return None
-    return seconds if seconds >= 0 else None
+    return seconds if seconds >= 0 else None  # NaN compares false: None
 
 
 def _body_of(response: httpx2.Response) -> Any:
@@ -199,7 +233,7 @@ def _body_of(response: httpx2.Response) -> Any:
         return None
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deep to read
         return text
 
 

@@ -7,7 +7,7 @@
 ``F(name)`` compared with a value (``==`` ``!=`` ``>`` ``>=`` ``<`` ``<=``, or ``.eq() .ne()
 .gt() .ge() .lt() .le() .between() .like() .not_like() .in_()``) gives a :class:`Condition`;
 ``Or(a, b)`` (or ``a | b``) one ``or=`` parameter. :meth:`Query.params` gives the decoded pairs,
-:func:`encode_query` the wire string (REFERENCE §5.1, see ``_querystring``), :meth:`Query.check`
+:func:`encode_query` the wire string (docs/reference.md#filters, see ``_querystring``), :meth:`Query.check`
 raises ``ValueError`` for what the endpoint would refuse, :meth:`Query.split_in` turns an ``IN``
 of more than 100 values into several queries whose results are to be merged by id.
 """
@@ -428,7 +428,7 @@ def estimate_cost(
     body: Any | None = None,
     single: bool = False,
 ) -> float:
-    """The drips a request costs (REFERENCE §3.2), as the throttler reserves them.
+    """The drips a request costs (docs/reference.md#request-costs), as the throttler reserves them.
 
     ``spec_or_path``: a catalogue row or a path such as ``"Item"`` / ``"Sale/5/SaleLine"``;
     ``single``: a one-record read (``Item/1``), where relations cost half.

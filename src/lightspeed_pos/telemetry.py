@@ -117,6 +117,8 @@ class StreamRun:
     records: int = 0
     pages: int = 0
     attributes: dict[str, str | int | float | bool] = field(default_factory=dict)
+    error_type: str | None = None
+    """Set when the run failed without raising (a sync that records the error and goes on)."""
 
 
 class Telemetry:
@@ -250,6 +252,9 @@ class Telemetry:
                 span.set_attributes(
                     {"lightspeed.sync.records": run.records, "lightspeed.sync.pages": run.pages, **extra}
                 )
+                if run.error_type is not None:
+                    span.set_attribute("error.type", run.error_type)
+                    span.set_status(self._trace.Status(self._trace.StatusCode.ERROR, run.error_type))
 
 
 def _cost(record: RequestRecord) -> float:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import webbrowser
 
+import pytest
 from typer.testing import CliRunner
 
 from lightspeed_pos import buttons
@@ -39,3 +41,13 @@ def test_sandbox_button_refuses_bad_input_without_a_traceback() -> None:
         result = runner.invoke(build_app(), ["sandbox", "button", *args])
         assert result.exit_code == 1
         assert result.stderr.startswith("Error: ") and "Traceback" not in result.output
+
+
+def test_sandbox_button_open_opens_the_signed_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", opened.append)
+    args = ["sandbox", "button", "--sale", "5", "--url", "http://127.0.0.1:8000/app", "--open"]
+    result = CliRunner().invoke(build_app(), args)
+    assert result.exit_code == 0
+    assert opened == [result.stdout.strip()]
+    assert buttons.verify(opened[0], jwks=SANDBOX_JWKS).sale_id == 5

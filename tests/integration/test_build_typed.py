@@ -79,7 +79,9 @@ def same_ids(found: Any) -> Any:
 @pytest.mark.parametrize("entity", sorted(ENDPOINTS))
 def test_build_from_python_values_then_read_every_relation(account: ls.Account, entity: str) -> None:
     model = MODELS[entity]
-    collection = account._child(ENDPOINTS[entity])
+    collection: ls.Collection[Any] = account._bound().client.collection(
+        ENDPOINTS[entity], account_id=account.id
+    )
     if "query" not in collection.spec.operations:
         pytest.skip(f"{entity} cannot be listed")  # pragma: no cover - every model lists today
     real = collection.first()

@@ -263,7 +263,7 @@ def v3_get(sandbox: Sandbox, path: str, **params: str) -> dict[str, Any]:
 def test_v3_all_leaves_custom_field_values_out_unless_named() -> None:
     sandbox = Sandbox(rate_limit=False, items=200)
     item = v3_get(sandbox, "Item/177.json", load_relations="all")["Item"]
-    assert "CustomFieldValues" not in item  # REFERENCE 5.3; the legacy paths include them
+    assert "CustomFieldValues" not in item  # docs/reference.md#load-relations; the legacy paths include them
     assert {"Note", "ItemComponents", "ItemVendorNums", "ItemShops"} <= set(item)
     named = v3_get(sandbox, "Item/177.json", load_relations='["CustomFieldValues"]')["Item"]
     assert named["CustomFieldValues"]["CustomFieldValue"]["customFieldValueID"].isdigit()

@@ -65,7 +65,8 @@ def test_the_wire_strings(setup: tuple[Sandbox, Recording, ls.Account]) -> None:
     url = recording.urls[0]
     assert "sort=-timeStamp" in url
     assert "timeStamp=%3E%3D%2C2026-06-01T00%3A00%3A00%2B00%3A00" in url
-    assert "or=description%3D~,%25Shirt%25|description%3D~,%25Hoodie%25" in url  # REFERENCE 5.1 form
+    # the form of docs/reference.md#filters
+    assert "or=description%3D~,%25Shirt%25|description%3D~,%25Hoodie%25" in url
     assert "load_relations=%5B%22ItemShops%22%5D" in url
     assert items
     for item in items:

@@ -1,4 +1,5 @@
-"""Query strings: every REFERENCE §4-§5 example that a Query can express, byte for byte."""
+"""Query strings: every example of docs/reference.md#pagination and #queries that a Query can
+express, byte for byte."""
 
 from __future__ import annotations
 
@@ -17,10 +18,10 @@ def wire(query: Query) -> str:
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        # §5.1 "amount=>=,5 => amount=%3E%3D%2C5"
+        # #filters "amount=>=,5 => amount=%3E%3D%2C5"
         (Query(F("amount") >= 5), "amount=%3E%3D%2C5"),
         (Query(F("amount").ge(5)), "amount=%3E%3D%2C5"),
-        # §5.1 table: between "itemID=><,1,10", "!=" as "!%3D", comparisons
+        # #filters table: between "itemID=><,1,10", "!=" as "!%3D", comparisons
         (Query(F("itemID").between(1, 10)), "itemID=%3E%3C%2C1%2C10"),
         (Query(F("itemID") != 5), "itemID=!%3D%2C5"),
         (Query(F("itemID") > 5), "itemID=%3E%2C5"),
@@ -45,10 +46,10 @@ def wire(query: Query) -> str:
             Query(Or(F("description") == "foo", F("description").like("bar"))),
             "or=description%3Dfoo|description%3D~,bar",
         ),
-        # §5.1 getting started: Item.json?upc=123456789012 ; SKU: completed=true
+        # #filters getting started: Item.json?upc=123456789012 ; SKU: completed=true
         (Query(F("upc") == "123456789012"), "upc=123456789012"),
         (Query(F("completed") == True), "completed=true"),  # noqa: E712 - builds a condition
-        # §4.1 next URL: sort first, then the filters, then limit
+        # #cursor-pagination next URL: sort first, then the filters, then limit
         (
             Query(
                 F("timeStamp") >= datetime(2021, 10, 5, 14, 18, 46, tzinfo=UTC), sort="-timeStamp", limit=100
@@ -56,23 +57,23 @@ def wire(query: Query) -> str:
             "sort=-timeStamp&timeStamp=%3E%3D%2C2021-10-05T14%3A18%3A46%2B00%3A00&limit=100",
         ),
         (Query(limit=100).sort("saleID"), "sort=saleID&limit=100"),
-        # §5.2 Item.json?load_relations=["ItemShops"]&ItemShops.qoh=>,1
+        # #related-filters Item.json?load_relations=["ItemShops"]&ItemShops.qoh=>,1
         (
             Query(F("ItemShops.qoh") > 1, load_relations=["ItemShops"]),
             "load_relations=%5B%22ItemShops%22%5D&ItemShops.qoh=%3E%2C1",
         ),
-        # §5.2 Customer.json?load_relations=["Contact"]&Contact.email=!~,
+        # #related-filters Customer.json?load_relations=["Contact"]&Contact.email=!~,
         (
             Query(F("Contact.email").not_like(""), load_relations=["Contact"]),
             "load_relations=%5B%22Contact%22%5D&Contact.email=!~%2C",
         ),
-        # §5.3 load_relations=["ItemShops","Images"] / all
+        # #load-relations load_relations=["ItemShops","Images"] / all
         (
             Query(load_relations=["ItemShops", "Images"]),
             "load_relations=%5B%22ItemShops%22%2C%22Images%22%5D",
         ),
         (Query().load("all"), "load_relations=all"),
-        # §5.4 archived, §4.1 count
+        # #archived archived, #cursor-pagination count
         (Query(archived="only"), "archived=only"),
         (Query().archived(), "archived=true"),
         (Query(archived=False), ""),

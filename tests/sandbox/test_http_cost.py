@@ -1,4 +1,4 @@
-"""``request_cost`` against the rules and examples of REFERENCE §3.2."""
+"""``request_cost`` against the rules and examples of docs/reference.md#request-costs."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The sandbox's OAuth server (REFERENCE §2) over the in-process transport."""
+"""The sandbox's OAuth server (docs/reference.md#oauth) over the in-process transport."""
 
 from __future__ import annotations
 

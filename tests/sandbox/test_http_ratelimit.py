@@ -1,4 +1,5 @@
-"""The sandbox's leaky bucket and burst limiter (REFERENCE §3.1, §3.3, §3.4)."""
+"""The sandbox's leaky bucket and burst limiter (docs/reference.md#bucket, #rate-headers,
+#rate-limited-body)."""
 
 from __future__ import annotations
 

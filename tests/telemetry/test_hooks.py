@@ -167,3 +167,17 @@ def test_bad_hooks_are_refused_at_construction(hooks: Any, message: str) -> None
         ls.Client(ExampleTokenHolder(), event_hooks=hooks)
     with pytest.raises(ValueError, match=message):
         ls.AsyncClient(ExampleTokenHolder(), event_hooks=hooks)
+
+
+def test_hooks_can_be_read_and_replaced_as_in_httpx() -> None:
+    seen: list[int] = []
+    client = ls.Client(ExampleTokenHolder(), transport=Script(item_page).transport())
+    assert client.event_hooks == {
+        name: [] for name in ("request", "response", "retry", "throttle", "refresh")
+    }
+    client.request("GET", ITEM)
+    client.event_hooks = {"response": [lambda response: seen.append(response.status_code)]}
+    client.request("GET", ITEM)
+    assert seen == [200] and len(client.event_hooks["response"]) == 1
+    with pytest.raises(ValueError, match="unknown event"):
+        client.event_hooks = {"sent": []}

@@ -153,6 +153,11 @@ def test_a_sync_stream_run_is_a_span_around_its_requests(otel: Otel) -> None:
     with pytest.raises(RuntimeError), client.stream_span("Sale") as run:
         raise RuntimeError("the destination is gone")
     assert otel.spans()[-1].status.status_code == StatusCode.ERROR
+    with client.stream_span("Customer") as run:
+        run.error_type = "NotFoundError"  # a sync that records the failure and goes on
+    failed = otel.spans()[-1]
+    assert failed.status.status_code == StatusCode.ERROR
+    assert failed.attributes and failed.attributes["error.type"] == "NotFoundError"
 
 
 def test_without_telemetry_a_stream_span_is_a_no_op() -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import json
+import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,15 +18,17 @@ ROOT = Path(__file__).resolve().parents[2]
 TYPES = {"integer": "WireInt", "decimal": "WireDecimal", "boolean": "WireBool", "datetime": "WireDatetime"}
 
 
-def test_catalog_json_is_built_from_the_endpoint_catalogue() -> None:
-    source = ROOT.parent / "shared" / "api" / "endpoints.json"
-    if not source.exists():
-        pytest.skip("shared/api/endpoints.json is not beside this checkout")
+def _tool(name: str) -> Any:
     sys.path.insert(0, str(ROOT / "tools"))
     try:
-        import build_catalog
+        return importlib.import_module(name)
     finally:
         sys.path.remove(str(ROOT / "tools"))
+
+
+def test_catalog_json_is_built_from_the_endpoint_catalogue_in_the_repo() -> None:
+    build_catalog = _tool("build_catalog")
+    assert build_catalog.SOURCE.is_relative_to(ROOT)
     built = build_catalog.build()
     shipped = json.loads((ROOT / "src" / "lightspeed_pos" / "catalog.json").read_text())
     assert built == shipped, "catalog.json is stale: run make generate"
@@ -59,3 +64,16 @@ def test_api_docs_are_current() -> None:
         [sys.executable, str(ROOT / "tools" / "gen_api_docs.py"), "--check"], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_gen_models_check_compares_contents(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    gen_models = _tool("gen_models")
+    for module in (ROOT / "src" / "lightspeed_pos" / "models").glob("*.py"):
+        shutil.copy(module, tmp_path / module.name)
+    monkeypatch.setattr(gen_models, "MODELS", tmp_path)
+    monkeypatch.setattr(sys, "argv", ["gen_models.py", "--check"])
+    assert gen_models.main() == 0
+    sales = tmp_path / "sales.py"
+    sales.write_text(sales.read_text().replace("saleID: WireInt = None", "saleID: WireStr = None", 1))
+    assert gen_models.main() == 1
+    assert "saleID: WireStr" in sales.read_text()  # --check writes nothing

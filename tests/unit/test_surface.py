@@ -23,7 +23,9 @@ EXPECTED = {
     "NotFoundError", "OperationNotAllowedError", "Order", "PriceLevel", "RateLimitError", "Resource",
     "RetryPolicy", "Sale", "SaleLine", "ServerError", "Shop", "SpecialOrder", "Throttler", "TokenHolder",
     "UnauthorizedError", "UnprocessableEntityError", "Vendor", "__version__", "errors",
-    "F", "Or", "Query", "estimate_cost", "oauth", "query", "LoginRequiredError", "RelatedList", "AccessToken",
+    "WriteOutcomeUnknownError",
+    "F", "Or", "Query", "estimate_cost", "oauth", "query", "LoginRequiredError", "RelatedList",
+    "Sync", "Async", "AccessToken",
 }  # fmt: skip
 
 COLLECTIONS = [

@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import re
 import string
-from dataclasses import dataclass
 from urllib.parse import SplitResult, quote, unquote, urlsplit
 
-__all__ = ["SignedUrl", "append_params", "canonical_url", "split_signed_url"]
+__all__ = ["append_params", "canonical_url", "signed_params"]
 
 _UNRESERVED = frozenset(string.ascii_letters + string.digits + "-._~")
 _SUB_DELIMS = "!$&'()*+,;="
@@ -107,29 +106,14 @@ def _authority(parts: SplitResult) -> str:
     return text
 
 
-@dataclass(frozen=True)
-class SignedUrl:
-    """A button URL taken apart: where its signed parameters are, and those parameters."""
-
-    url: str
-    in_fragment: bool
-    """Whether the parameters were appended after a fragment (a single-page application's route)."""
-    pairs: tuple[tuple[str, str], ...]
-    """The decoded parameters of the query that holds them, in order, ``signature`` included."""
-
-
-def split_signed_url(url: str) -> SignedUrl:
-    """Find the query that carries the signing parameters: the URL's own, or the fragment's."""
+def signed_params(url: str) -> tuple[tuple[str, str], ...]:
+    """The decoded parameters of the query that carries the signature (``signature`` included), in
+    order: the URL's own query, or the fragment's when the parameters were appended after it."""
     parts = urlsplit(url)
-    fragment_query = parts.fragment.partition("?")[2] if "?" in parts.fragment else ""
-    in_fragment = bool(fragment_query) and not any(
-        unquote(key) == "signature" for key, _ in query_pairs(parts.query)
-    )
-    query = fragment_query if in_fragment else parts.query
-    pairs = tuple(
-        (unquote(key), "" if value is None else unquote(value)) for key, value in query_pairs(query)
-    )
-    return SignedUrl(url, in_fragment, pairs)
+    fragment_query = parts.fragment.partition("?")[2]
+    in_query = any(unquote(key) == "signature" for key, _ in query_pairs(parts.query))
+    query = parts.query if in_query or not fragment_query else fragment_query
+    return tuple((unquote(key), "" if value is None else unquote(value)) for key, value in query_pairs(query))
 
 
 def canonical_url(url: str, *, drop: str | None = "signature") -> str:

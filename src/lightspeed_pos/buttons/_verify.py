@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from ._canonical import canonical_url, split_signed_url
+from ._canonical import canonical_url, signed_params
 from ._errors import (
     AlgorithmError,
     ExpiredError,
@@ -89,11 +89,11 @@ def _single(pairs: tuple[tuple[str, str], ...], name: str) -> str:
 
 def _prepare(url: str, now: float, leeway: float) -> _Prepared:
     try:
-        signed = split_signed_url(url)
+        pairs = signed_params(url)
         message = canonical_url(url).encode("ascii")
     except ValueError as error:
         raise InvalidParameterError("url", f"is not a valid URL: {error}") from error
-    values = {name: _single(signed.pairs, name) for name in SIGNING_PARAMETERS}
+    values = {name: _single(pairs, name) for name in SIGNING_PARAMETERS}
     if values["alg"] != ALGORITHM:
         raise AlgorithmError(values["alg"])
     try:
@@ -106,7 +106,7 @@ def _prepare(url: str, now: float, leeway: float) -> _Prepared:
         signature = b64url_decode(values["signature"])
     except (binascii.Error, ValueError):
         raise SignatureError("the button request's signature is not base64url") from None
-    params = {key: value for key, value in signed.pairs if key != "signature"}
+    params = {key: value for key, value in pairs if key != "signature"}
     return _Prepared(values["kid"], signature, message, params, expires_at, url)
 
 

@@ -29,7 +29,9 @@ def register(app: typer.Typer) -> None:
         ] = "sale",
         sale: Annotated[int, typer.Option("--sale", help="Sale (or work order) ID; 0 for none.")] = 0,
         customer: Annotated[int, typer.Option("--customer", help="Customer ID; 0 for none.")] = 0,
-        account: Annotated[int | None, typer.Option("--account", help="Account ID [the sandbox's]")] = None,
+        account: Annotated[
+            int | None, typer.Option("--account", help="Account ID (default: the sandbox's first, 100001).")
+        ] = None,
         employee: Annotated[int, typer.Option("--employee", help="Employee ID.")] = 1,
         user: Annotated[int, typer.Option("--user", help="System user ID.")] = 1,
         shop: Annotated[int, typer.Option("--shop", help="Shop ID.")] = 1,

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
-import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ import httpx2
 import typer
 
 from lightspeed_pos._catalog import ResourceSpec, catalog
+from lightspeed_pos._redact import redact
 from lightspeed_pos.errors import LightspeedError, LoginRequiredError
 
 from ._config import Settings
@@ -34,29 +34,21 @@ if TYPE_CHECKING:
     from lightspeed_pos.oauth import OAuthSession, TokenStore
     from lightspeed_pos.sandbox import Sandbox, SandboxState
 
-__all__ = ["CliState", "enable_debug", "fail", "guarded", "make_sandbox", "sandbox_login", "state_of"]
+__all__ = [
+    "CliState",
+    "enable_debug",
+    "fail",
+    "guarded",
+    "make_sandbox",
+    "redact",
+    "sandbox_login",
+    "state_of",
+]
 
 P = ParamSpec("P")
 T = TypeVar("T")
 
 logger = logging.getLogger("lightspeed_pos.cli")
-
-_SECRETS = [
-    (re.compile(r"(?i)(bearer\s+)[^\s'\"]+"), r"\1***"),
-    (re.compile(r"eyJ[\w-]*\.[\w-]*\.[\w-]*"), "***"),
-    (re.compile(r"def50200\w+"), "***"),
-    (
-        re.compile(r"(?i)((?:access_token|refresh_token|client_secret|code_verifier|code)=)[^&\s'\"]+"),
-        r"\1***",
-    ),
-]
-
-
-def redact(text: str) -> str:
-    """``text`` with anything that looks like a token, a secret or a code replaced by ``***``."""
-    for pattern, replacement in _SECRETS:
-        text = pattern.sub(replacement, text)
-    return text
 
 
 class RedactingFormatter(logging.Formatter):

@@ -1,6 +1,6 @@
 """``lightspeed rate``: the bucket, and what a listing will cost and take before it runs.
 
-The estimate (REFERENCE §3.2): one count request gives the number of records and the bucket's
+The estimate (docs/reference.md#request-costs): one count request gives the number of records and the bucket's
 level, size and drip rate (from its headers); a listing is ``ceil(count / 100)`` page requests
 of ``estimate_cost`` drips each; the bucket absorbs what is free in it and the rest drains at the
 drip rate: ``time = max(0, level + total - size) / drip``.

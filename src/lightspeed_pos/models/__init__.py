@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .._resource import Resource
 from .account import Account, AsyncAccount
 from .catalog import (
@@ -86,7 +88,7 @@ from .store import (
     TaxClass,
 )
 
-MODELS: dict[str, type[Resource]] = {
+MODELS: dict[str, type[Resource[Any]]] = {
     Account.__entity__: Account,
     CCCharge.__entity__: CCCharge,
     CatalogVendorItem.__entity__: CatalogVendorItem,

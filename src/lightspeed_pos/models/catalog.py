@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Coroutine, Mapping  # noqa: F401
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar, cast  # noqa: F401
+from typing import TYPE_CHECKING, Any, ClassVar, cast, overload  # noqa: F401
 
+from .._binding import Async, B, Sync  # noqa: F401
 from .._resource import RelatedList, RelationSpec, Resource, many, one, relation
 from .._types import WireBool, WireDatetime, WireDecimal, WireInt, WireStr
 
@@ -32,7 +34,7 @@ __all__ = [
 ]
 
 
-class CatalogVendorItem(Resource):
+class CatalogVendorItem(Resource[B]):
     """``CatalogVendorItem``: https://developers.lightspeedhq.com/retail/endpoints/CatalogVendorItem/"""
 
     __entity__: ClassVar[str] = "CatalogVendorItem"
@@ -73,7 +75,7 @@ class CatalogVendorItem(Resource):
     catalogVendorID: WireInt = None
 
 
-class Category(Resource):
+class Category(Resource[B]):
     """``Category``: https://developers.lightspeedhq.com/retail/endpoints/Category/"""
 
     __entity__: ClassVar[str] = "Category"
@@ -90,12 +92,12 @@ class Category(Resource):
     parentID: WireInt = None
 
     @relation
-    def parent(self) -> Category | None:
+    def parent(self) -> Category[B] | None:
         """The Category of ``parentID`` (``None`` when it is 0)."""
-        return cast("Category | None", self._load(one("Category", "parentID", "Parent")))
+        return cast("Category[B] | None", self._load(one("Category", "parentID", "Parent")))
 
 
-class CustomField(Resource):
+class CustomField(Resource[B]):
     """``Customer/CustomField``: https://developers.lightspeedhq.com/retail/endpoints/Customer-CustomField/"""
 
     __entity__: ClassVar[str] = "CustomField"
@@ -111,18 +113,18 @@ class CustomField(Resource):
     timeStamp: WireDatetime = None
 
     @relation
-    def custom_field_choices(self) -> RelatedList[CustomFieldChoice]:
+    def custom_field_choices(self) -> RelatedList[CustomFieldChoice[B]]:
         """The CustomFieldChoice records (``.../{id}/CustomFieldChoice.json``),
         a list that is also their collection: ``.create(...)``, ``.find(id)``..."""
         return cast(
-            "RelatedList[CustomFieldChoice]",
+            "RelatedList[CustomFieldChoice[B]]",
             self._load(
                 many("CustomFieldChoice", "customFieldID", "", "CustomFieldChoice", "CustomFieldChoice")
             ),
         )
 
 
-class CustomFieldChoice(Resource):
+class CustomFieldChoice(Resource[B]):
     """``Customer/CustomField/{customFieldID}/CustomFieldChoice``: https://developers.lightspeedhq.com/retail/endpoints/Customer-CustomField-CustomFieldChoice/"""
 
     __entity__: ClassVar[str] = "CustomFieldChoice"
@@ -136,7 +138,7 @@ class CustomFieldChoice(Resource):
     timeStamp: WireDatetime = None
 
 
-class Image(Resource):
+class Image(Resource[B]):
     """``Image``: https://developers.lightspeedhq.com/retail/endpoints/Image/"""
 
     __entity__: ClassVar[str] = "Image"
@@ -155,17 +157,17 @@ class Image(Resource):
     itemMatrixID: WireInt = None
 
     @relation
-    def item(self) -> Item | None:
+    def item(self) -> Item[B] | None:
         """The Item of ``itemID`` (``None`` when it is 0)."""
-        return cast("Item | None", self._load(one("Item", "itemID", "Item")))
+        return cast("Item[B] | None", self._load(one("Item", "itemID", "Item")))
 
     @relation
-    def item_matrix(self) -> ItemMatrix | None:
+    def item_matrix(self) -> ItemMatrix[B] | None:
         """The ItemMatrix of ``itemMatrixID`` (``None`` when it is 0)."""
-        return cast("ItemMatrix | None", self._load(one("ItemMatrix", "itemMatrixID", "ItemMatrix")))
+        return cast("ItemMatrix[B] | None", self._load(one("ItemMatrix", "itemMatrixID", "ItemMatrix")))
 
 
-class Item(Resource):
+class Item(Resource[B]):
     """``Item``: https://developers.lightspeedhq.com/retail/endpoints/Item/"""
 
     __entity__: ClassVar[str] = "Item"
@@ -201,40 +203,42 @@ class Item(Resource):
     noteID: WireInt = None
 
     @relation
-    def item_matrix(self) -> ItemMatrix | None:
+    def item_matrix(self) -> ItemMatrix[B] | None:
         """The ItemMatrix of ``itemMatrixID`` (``None`` when it is 0)."""
-        return cast("ItemMatrix | None", self._load(one("ItemMatrix", "itemMatrixID", "ItemMatrix")))
+        return cast("ItemMatrix[B] | None", self._load(one("ItemMatrix", "itemMatrixID", "ItemMatrix")))
 
     @relation
-    def category(self) -> Category | None:
+    def category(self) -> Category[B] | None:
         """The Category of ``categoryID`` (``None`` when it is 0)."""
-        return cast("Category | None", self._load(one("Category", "categoryID", "Category")))
+        return cast("Category[B] | None", self._load(one("Category", "categoryID", "Category")))
 
     @relation
-    def manufacturer(self) -> Manufacturer | None:
+    def manufacturer(self) -> Manufacturer[B] | None:
         """The Manufacturer of ``manufacturerID`` (``None`` when it is 0)."""
-        return cast("Manufacturer | None", self._load(one("Manufacturer", "manufacturerID", "Manufacturer")))
+        return cast(
+            "Manufacturer[B] | None", self._load(one("Manufacturer", "manufacturerID", "Manufacturer"))
+        )
 
     @relation
-    def tax_class(self) -> TaxClass | None:
+    def tax_class(self) -> TaxClass[B] | None:
         """The TaxClass of ``taxClassID`` (``None`` when it is 0)."""
-        return cast("TaxClass | None", self._load(one("TaxClass", "taxClassID", "TaxClass")))
+        return cast("TaxClass[B] | None", self._load(one("TaxClass", "taxClassID", "TaxClass")))
 
     @relation
-    def default_vendor(self) -> Vendor | None:
+    def default_vendor(self) -> Vendor[B] | None:
         """The Vendor of ``defaultVendorID`` (``None`` when it is 0)."""
-        return cast("Vendor | None", self._load(one("Vendor", "defaultVendorID")))
+        return cast("Vendor[B] | None", self._load(one("Vendor", "defaultVendorID")))
 
     @relation
-    def images(self) -> RelatedList[Image]:
+    def images(self) -> RelatedList[Image[B]]:
         """The Image records (embedded ``Images``, or ``.../{id}/Image.json``),
         a list that is also their collection: ``.create(...)``, ``.find(id)``..."""
-        return cast("RelatedList[Image]", self._load(many("Image", "itemID", "Images", "Image", "Image")))
+        return cast("RelatedList[Image[B]]", self._load(many("Image", "itemID", "Images", "Image", "Image")))
 
     @relation
-    def item_shops(self) -> list[ItemShop]:
+    def item_shops(self) -> list[ItemShop[B]]:
         """The ItemShop records (``ItemShops``, or ``?itemID={id}``)."""
-        return cast("list[ItemShop]", self._load(many("ItemShop", "itemID", "ItemShops", "ItemShop")))
+        return cast("list[ItemShop[B]]", self._load(many("ItemShop", "itemID", "ItemShops", "ItemShop")))
 
     @relation
     def prices(self) -> dict[str, Decimal]:
@@ -289,12 +293,12 @@ class Item(Resource):
         )
 
     @relation
-    def season(self) -> Season | None:
+    def season(self) -> Season[B] | None:
         """The Season of ``seasonID`` (``None`` when it is 0)."""
-        return cast("Season | None", self._load(one("Season", "seasonID", "Season")))
+        return cast("Season[B] | None", self._load(one("Season", "seasonID", "Season")))
 
 
-class ItemAttributeSet(Resource):
+class ItemAttributeSet(Resource[B]):
     """``ItemAttributeSet``: https://developers.lightspeedhq.com/retail/endpoints/ItemAttributeSet/"""
 
     __entity__: ClassVar[str] = "ItemAttributeSet"
@@ -307,7 +311,7 @@ class ItemAttributeSet(Resource):
     attributeName3: WireStr = None
 
 
-class ItemFee(Resource):
+class ItemFee(Resource[B]):
     """``ItemFee``: https://developers.lightspeedhq.com/retail/endpoints/ItemFee/"""
 
     __entity__: ClassVar[str] = "ItemFee"
@@ -325,7 +329,7 @@ class ItemFee(Resource):
     timestamp: WireDatetime = None
 
 
-class ItemMatrix(Resource):
+class ItemMatrix(Resource[B]):
     """``ItemMatrix``: https://developers.lightspeedhq.com/retail/endpoints/ItemMatrix/"""
 
     __entity__: ClassVar[str] = "ItemMatrix"
@@ -349,48 +353,50 @@ class ItemMatrix(Resource):
     timeStamp: WireDatetime = None
 
     @relation
-    def item_attribute_set(self) -> ItemAttributeSet | None:
+    def item_attribute_set(self) -> ItemAttributeSet[B] | None:
         """The ItemAttributeSet of ``itemAttributeSetID`` (``None`` when it is 0)."""
         return cast(
-            "ItemAttributeSet | None",
+            "ItemAttributeSet[B] | None",
             self._load(one("ItemAttributeSet", "itemAttributeSetID", "ItemAttributeSet")),
         )
 
     @relation
-    def category(self) -> Category | None:
+    def category(self) -> Category[B] | None:
         """The Category of ``categoryID`` (``None`` when it is 0)."""
-        return cast("Category | None", self._load(one("Category", "categoryID", "Category")))
+        return cast("Category[B] | None", self._load(one("Category", "categoryID", "Category")))
 
     @relation
-    def manufacturer(self) -> Manufacturer | None:
+    def manufacturer(self) -> Manufacturer[B] | None:
         """The Manufacturer of ``manufacturerID`` (``None`` when it is 0)."""
-        return cast("Manufacturer | None", self._load(one("Manufacturer", "manufacturerID", "Manufacturer")))
-
-    @relation
-    def items(self) -> list[Item]:
-        """The Item records (``Items``, or ``?itemMatrixID={id}``)."""
-        return cast("list[Item]", self._load(many("Item", "itemMatrixID", "Items", "Item")))
-
-    @relation
-    def images(self) -> RelatedList[Image]:
-        """The Image records (embedded ``Images``, or ``.../{id}/Image.json``),
-        a list that is also their collection: ``.create(...)``, ``.find(id)``..."""
         return cast(
-            "RelatedList[Image]", self._load(many("Image", "itemMatrixID", "Images", "Image", "Image"))
+            "Manufacturer[B] | None", self._load(one("Manufacturer", "manufacturerID", "Manufacturer"))
         )
 
     @relation
-    def tax_class(self) -> TaxClass | None:
-        """The TaxClass of ``taxClassID`` (``None`` when it is 0)."""
-        return cast("TaxClass | None", self._load(one("TaxClass", "taxClassID", "TaxClass")))
+    def items(self) -> list[Item[B]]:
+        """The Item records (``Items``, or ``?itemMatrixID={id}``)."""
+        return cast("list[Item[B]]", self._load(many("Item", "itemMatrixID", "Items", "Item")))
 
     @relation
-    def season(self) -> Season | None:
+    def images(self) -> RelatedList[Image[B]]:
+        """The Image records (embedded ``Images``, or ``.../{id}/Image.json``),
+        a list that is also their collection: ``.create(...)``, ``.find(id)``..."""
+        return cast(
+            "RelatedList[Image[B]]", self._load(many("Image", "itemMatrixID", "Images", "Image", "Image"))
+        )
+
+    @relation
+    def tax_class(self) -> TaxClass[B] | None:
+        """The TaxClass of ``taxClassID`` (``None`` when it is 0)."""
+        return cast("TaxClass[B] | None", self._load(one("TaxClass", "taxClassID", "TaxClass")))
+
+    @relation
+    def season(self) -> Season[B] | None:
         """The Season of ``seasonID`` (``None`` when it is 0)."""
-        return cast("Season | None", self._load(one("Season", "seasonID", "Season")))
+        return cast("Season[B] | None", self._load(one("Season", "seasonID", "Season")))
 
 
-class Manufacturer(Resource):
+class Manufacturer(Resource[B]):
     """``Manufacturer``: https://developers.lightspeedhq.com/retail/endpoints/Manufacturer/"""
 
     __entity__: ClassVar[str] = "Manufacturer"
@@ -402,7 +408,7 @@ class Manufacturer(Resource):
     timeStamp: WireDatetime = None
 
 
-class PriceLevel(Resource):
+class PriceLevel(Resource[B]):
     """``PriceLevel``: https://developers.lightspeedhq.com/retail/endpoints/PriceLevel/"""
 
     __entity__: ClassVar[str] = "PriceLevel"
@@ -415,7 +421,7 @@ class PriceLevel(Resource):
     type: WireStr = None
 
 
-class Season(Resource):
+class Season(Resource[B]):
     """``Season``: https://developers.lightspeedhq.com/retail/endpoints/Season/"""
 
     __entity__: ClassVar[str] = "Season"
@@ -425,7 +431,7 @@ class Season(Resource):
     name: WireStr = None
 
 
-class Serialized(Resource):
+class Serialized(Resource[B]):
     """``Serialized``: https://developers.lightspeedhq.com/retail/endpoints/Serialized/"""
 
     __entity__: ClassVar[str] = "Serialized"
@@ -442,7 +448,7 @@ class Serialized(Resource):
     timeStamp: WireDatetime = None
 
 
-class Tag(Resource):
+class Tag(Resource[B]):
     """``Tag``: https://developers.lightspeedhq.com/retail/endpoints/Tag/"""
 
     __entity__: ClassVar[str] = "Tag"
@@ -452,7 +458,7 @@ class Tag(Resource):
     name: WireStr = None
 
 
-class TagGroup(Resource):
+class TagGroup(Resource[B]):
     """``TagGroup``: https://developers.lightspeedhq.com/retail/endpoints/TagGroup/"""
 
     __entity__: ClassVar[str] = "TagGroup"

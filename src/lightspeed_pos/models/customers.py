@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Coroutine, Mapping
 from decimal import Decimal  # noqa: F401
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast, overload
 
+from .._binding import Async, B, Sync
 from .._resource import RelatedList, RelationSpec, Resource, many, one, relation  # noqa: F401
 from .._types import WireBool, WireDatetime, WireDecimal, WireInt, WireStr
 
@@ -16,7 +18,7 @@ if TYPE_CHECKING:
 __all__ = ["CreditAccount", "Customer", "CustomerType"]
 
 
-class CreditAccount(Resource):
+class CreditAccount(Resource[B]):
     """``CreditAccount``: https://developers.lightspeedhq.com/retail/endpoints/CreditAccount/"""
 
     __entity__: ClassVar[str] = "CreditAccount"
@@ -39,7 +41,7 @@ class CreditAccount(Resource):
         return cast("Contact | None", self._load(RelationSpec("embedded", "Contact", "", "Contact", "")))
 
 
-class Customer(Resource):
+class Customer(Resource[B]):
     """``Customer``: https://developers.lightspeedhq.com/retail/endpoints/Customer/"""
 
     __entity__: ClassVar[str] = "Customer"
@@ -85,33 +87,43 @@ class Customer(Resource):
         )
 
     @relation
-    def customer_type(self) -> CustomerType | None:
+    def customer_type(self) -> CustomerType[B] | None:
         """The CustomerType of ``customerTypeID`` (``None`` when it is 0)."""
-        return cast("CustomerType | None", self._load(one("CustomerType", "customerTypeID", "CustomerType")))
-
-    @relation
-    def credit_account(self) -> CreditAccount | None:
-        """The CreditAccount of ``creditAccountID`` (``None`` when it is 0)."""
         return cast(
-            "CreditAccount | None", self._load(one("CreditAccount", "creditAccountID", "CreditAccount"))
+            "CustomerType[B] | None", self._load(one("CustomerType", "customerTypeID", "CustomerType"))
         )
 
     @relation
-    def discount(self) -> Discount | None:
-        """The Discount of ``discountID`` (``None`` when it is 0)."""
-        return cast("Discount | None", self._load(one("Discount", "discountID", "Discount")))
+    def credit_account(self) -> CreditAccount[B] | None:
+        """The CreditAccount of ``creditAccountID`` (``None`` when it is 0)."""
+        return cast(
+            "CreditAccount[B] | None", self._load(one("CreditAccount", "creditAccountID", "CreditAccount"))
+        )
 
     @relation
-    def tax_category(self) -> TaxCategory | None:
+    def discount(self) -> Discount[B] | None:
+        """The Discount of ``discountID`` (``None`` when it is 0)."""
+        return cast("Discount[B] | None", self._load(one("Discount", "discountID", "Discount")))
+
+    @relation
+    def tax_category(self) -> TaxCategory[B] | None:
         """The TaxCategory of ``taxCategoryID`` (``None`` when it is 0)."""
-        return cast("TaxCategory | None", self._load(one("TaxCategory", "taxCategoryID", "TaxCategory")))
+        return cast("TaxCategory[B] | None", self._load(one("TaxCategory", "taxCategoryID", "TaxCategory")))
 
-    def anonymize(self, attributes: dict[str, Any] | None = None, /, **fields: Any) -> Customer:
-        """``DELETE Customer/{id}/Anonymize.json`` (awaitable with AsyncClient)."""
-        return cast("Customer", self._action("anonymize", attributes, fields))
+    @overload
+    def anonymize(
+        self: Customer[Sync], attributes: Mapping[str, Any] | None = None, /, **fields: Any
+    ) -> Customer[Sync]: ...
+    @overload
+    def anonymize(
+        self: Customer[Async], attributes: Mapping[str, Any] | None = None, /, **fields: Any
+    ) -> Coroutine[Any, Any, Customer[Async]]: ...
+    def anonymize(self, attributes: Mapping[str, Any] | None = None, /, **fields: Any) -> Any:
+        """``DELETE Customer/{id}/Anonymize.json`` (awaited with AsyncClient)."""
+        return self._action("anonymize", attributes, fields)
 
 
-class CustomerType(Resource):
+class CustomerType(Resource[B]):
     """``CustomerType``: https://developers.lightspeedhq.com/retail/endpoints/CustomerType/"""
 
     __entity__: ClassVar[str] = "CustomerType"
@@ -123,11 +135,11 @@ class CustomerType(Resource):
     discountID: WireInt = None
 
     @relation
-    def tax_category(self) -> TaxCategory | None:
+    def tax_category(self) -> TaxCategory[B] | None:
         """The TaxCategory of ``taxCategoryID`` (``None`` when it is 0)."""
-        return cast("TaxCategory | None", self._load(one("TaxCategory", "taxCategoryID", "TaxCategory")))
+        return cast("TaxCategory[B] | None", self._load(one("TaxCategory", "taxCategoryID", "TaxCategory")))
 
     @relation
-    def discount(self) -> Discount | None:
+    def discount(self) -> Discount[B] | None:
         """The Discount of ``discountID`` (``None`` when it is 0)."""
-        return cast("Discount | None", self._load(one("Discount", "discountID", "Discount")))
+        return cast("Discount[B] | None", self._load(one("Discount", "discountID", "Discount")))

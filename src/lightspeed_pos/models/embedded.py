@@ -1,5 +1,6 @@
 """Typed views of objects the API embeds in records and has no endpoint for: ``Contact`` (with its
-addresses, phones, emails and websites) and ``Note`` (REFERENCE 7.4, 8.4). Hand-written.
+addresses, phones, emails and websites) and ``Note`` (docs/reference.md#reports-and-misc,
+#customer-fields). Hand-written.
 
 They are read from the record (``customer.contact``); when the record was read without
 ``load_relations=["Contact"]``, the relation fetches it once.

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Coroutine, Mapping
 from decimal import Decimal  # noqa: F401
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast, overload
 
+from .._binding import Async, B, Sync
 from .._resource import RelatedList, RelationSpec, Resource, many, one, relation
 from .._types import WireBool, WireDatetime, WireDecimal, WireInt, WireStr
 
@@ -32,8 +34,8 @@ __all__ = [
 ]
 
 
-class Inventory(Resource):
-    """``Inventory``: recordings (2016), REFERENCE 7.4"""
+class Inventory(Resource[B]):
+    """``Inventory``: recordings (2016), docs/reference.md#reports-and-misc"""
 
     __entity__: ClassVar[str] = "Inventory"
     __id_field__: ClassVar[str] = "inventoryID"
@@ -47,17 +49,17 @@ class Inventory(Resource):
     timeStamp: WireDatetime = None
 
     @relation
-    def item(self) -> Item | None:
+    def item(self) -> Item[B] | None:
         """The Item of ``itemID`` (``None`` when it is 0)."""
-        return cast("Item | None", self._load(one("Item", "itemID", "Item")))
+        return cast("Item[B] | None", self._load(one("Item", "itemID", "Item")))
 
     @relation
-    def shop(self) -> Shop | None:
+    def shop(self) -> Shop[B] | None:
         """The Shop of ``shopID`` (``None`` when it is 0)."""
-        return cast("Shop | None", self._load(one("Shop", "shopID", "Shop")))
+        return cast("Shop[B] | None", self._load(one("Shop", "shopID", "Shop")))
 
 
-class InventoryCount(Resource):
+class InventoryCount(Resource[B]):
     """``InventoryCount``: https://developers.lightspeedhq.com/retail/endpoints/InventoryCount/"""
 
     __entity__: ClassVar[str] = "InventoryCount"
@@ -70,7 +72,7 @@ class InventoryCount(Resource):
     shopID: WireInt = None
 
 
-class InventoryCountCalc(Resource):
+class InventoryCountCalc(Resource[B]):
     """``InventoryCountCalc``: https://developers.lightspeedhq.com/retail/endpoints/InventoryCountCalc/"""
 
     __entity__: ClassVar[str] = "InventoryCountCalc"
@@ -84,7 +86,7 @@ class InventoryCountCalc(Resource):
     itemID: WireInt = None
 
 
-class InventoryCountItem(Resource):
+class InventoryCountItem(Resource[B]):
     """``InventoryCountItem``: https://developers.lightspeedhq.com/retail/endpoints/InventoryCountItem/"""
 
     __entity__: ClassVar[str] = "InventoryCountItem"
@@ -98,7 +100,7 @@ class InventoryCountItem(Resource):
     employeeID: WireInt = None
 
 
-class InventoryCountReconcile(Resource):
+class InventoryCountReconcile(Resource[B]):
     """``InventoryCountReconcile``: https://developers.lightspeedhq.com/retail/endpoints/InventoryCountReconcile/"""
 
     __entity__: ClassVar[str] = "InventoryCountReconcile"
@@ -112,7 +114,7 @@ class InventoryCountReconcile(Resource):
     itemID: WireInt = None
 
 
-class InventoryLog(Resource):
+class InventoryLog(Resource[B]):
     """``InventoryLog``: https://developers.lightspeedhq.com/retail/endpoints/InventoryLog/"""
 
     __entity__: ClassVar[str] = "InventoryLog"
@@ -137,7 +139,7 @@ class InventoryLog(Resource):
     itemImportID: WireInt = None
 
 
-class ItemShop(Resource):
+class ItemShop(Resource[B]):
     """``ItemShop``: https://developers.lightspeedhq.com/retail/endpoints/ItemShop/"""
 
     __entity__: ClassVar[str] = "ItemShop"
@@ -169,17 +171,17 @@ class ItemShop(Resource):
     nextFifoLotID: WireInt = None
 
     @relation
-    def item(self) -> Item | None:
+    def item(self) -> Item[B] | None:
         """The Item of ``itemID`` (``None`` when it is 0)."""
-        return cast("Item | None", self._load(one("Item", "itemID", "Item")))
+        return cast("Item[B] | None", self._load(one("Item", "itemID", "Item")))
 
     @relation
-    def shop(self) -> Shop | None:
+    def shop(self) -> Shop[B] | None:
         """The Shop of ``shopID`` (``None`` when it is 0)."""
-        return cast("Shop | None", self._load(one("Shop", "shopID", "Shop")))
+        return cast("Shop[B] | None", self._load(one("Shop", "shopID", "Shop")))
 
 
-class Order(Resource):
+class Order(Resource[B]):
     """``Order``: https://developers.lightspeedhq.com/retail/endpoints/Order/"""
 
     __entity__: ClassVar[str] = "Order"
@@ -221,9 +223,9 @@ class Order(Resource):
     b2bOrderNumber: WireStr = None
 
     @relation
-    def order_lines(self) -> list[OrderLine]:
+    def order_lines(self) -> list[OrderLine[B]]:
         """The OrderLine records (``OrderLines``, or ``?orderID={id}``)."""
-        return cast("list[OrderLine]", self._load(many("OrderLine", "orderID", "OrderLines", "OrderLine")))
+        return cast("list[OrderLine[B]]", self._load(many("OrderLine", "orderID", "OrderLines", "OrderLine")))
 
     @relation
     def custom_field_values(self) -> list[CustomFieldValue]:
@@ -236,26 +238,26 @@ class Order(Resource):
         )
 
     @relation
-    def vendor(self) -> Vendor | None:
+    def vendor(self) -> Vendor[B] | None:
         """The Vendor of ``vendorID`` (``None`` when it is 0)."""
-        return cast("Vendor | None", self._load(one("Vendor", "vendorID", "Vendor")))
+        return cast("Vendor[B] | None", self._load(one("Vendor", "vendorID", "Vendor")))
 
     @relation
-    def shop(self) -> Shop | None:
+    def shop(self) -> Shop[B] | None:
         """The Shop of ``shopID`` (``None`` when it is 0)."""
-        return cast("Shop | None", self._load(one("Shop", "shopID", "Shop")))
+        return cast("Shop[B] | None", self._load(one("Shop", "shopID", "Shop")))
 
     @relation
-    def shipments(self) -> RelatedList[OrderShipment]:
+    def shipments(self) -> RelatedList[OrderShipment[B]]:
         """The OrderShipment records (``.../{id}/Shipment.json``),
         a list that is also their collection: ``.create(...)``, ``.find(id)``..."""
         return cast(
-            "RelatedList[OrderShipment]",
+            "RelatedList[OrderShipment[B]]",
             self._load(many("OrderShipment", "orderID", "", "OrderShipment", "Shipment")),
         )
 
 
-class OrderLine(Resource):
+class OrderLine(Resource[B]):
     """``OrderLine``: https://developers.lightspeedhq.com/retail/endpoints/OrderLine/"""
 
     __entity__: ClassVar[str] = "OrderLine"
@@ -280,17 +282,17 @@ class OrderLine(Resource):
     discountPercentValue: WireDecimal = None
 
     @relation
-    def order(self) -> Order | None:
+    def order(self) -> Order[B] | None:
         """The Order of ``orderID`` (``None`` when it is 0)."""
-        return cast("Order | None", self._load(one("Order", "orderID")))
+        return cast("Order[B] | None", self._load(one("Order", "orderID")))
 
     @relation
-    def item(self) -> Item | None:
+    def item(self) -> Item[B] | None:
         """The Item of ``itemID`` (``None`` when it is 0)."""
-        return cast("Item | None", self._load(one("Item", "itemID", "Item")))
+        return cast("Item[B] | None", self._load(one("Item", "itemID", "Item")))
 
 
-class OrderShipment(Resource):
+class OrderShipment(Resource[B]):
     """``Order/{orderID}/Shipment``: https://developers.lightspeedhq.com/retail/endpoints/OrderShipment/"""
 
     __entity__: ClassVar[str] = "OrderShipment"
@@ -327,11 +329,11 @@ class OrderShipment(Resource):
     status: WireStr = None
 
     @relation
-    def items(self) -> RelatedList[OrderShipmentItem]:
+    def items(self) -> RelatedList[OrderShipmentItem[B]]:
         """The OrderShipmentItem records (embedded ``OrderShipmentItems``, or ``.../{id}/Item.json``),
         a list that is also their collection: ``.create(...)``, ``.find(id)``..."""
         return cast(
-            "RelatedList[OrderShipmentItem]",
+            "RelatedList[OrderShipmentItem[B]]",
             self._load(
                 many(
                     "OrderShipmentItem", "orderShipmentID", "OrderShipmentItems", "OrderShipmentItem", "Item"
@@ -340,7 +342,7 @@ class OrderShipment(Resource):
         )
 
 
-class OrderShipmentItem(Resource):
+class OrderShipmentItem(Resource[B]):
     """``Order/{orderID}/Shipment/{orderShipmentID}/Item``: https://developers.lightspeedhq.com/retail/endpoints/OrderShipmentItem/"""
 
     __entity__: ClassVar[str] = "OrderShipmentItem"
@@ -369,7 +371,7 @@ class OrderShipmentItem(Resource):
     itemDescription: WireStr = None
 
 
-class Transfer(Resource):
+class Transfer(Resource[B]):
     """``Transfer``: https://developers.lightspeedhq.com/retail/endpoints/Transfer/"""
 
     __entity__: ClassVar[str] = "Transfer"
@@ -393,36 +395,76 @@ class Transfer(Resource):
     orderID: WireInt = None
 
     @relation
-    def transfer_items(self) -> RelatedList[TransferItem]:
+    def transfer_items(self) -> RelatedList[TransferItem[B]]:
         """The TransferItem records (embedded ``TransferItems``, or ``.../{id}/TransferItems.json``),
         a list that is also their collection: ``.create(...)``, ``.find(id)``..."""
         return cast(
-            "RelatedList[TransferItem]",
+            "RelatedList[TransferItem[B]]",
             self._load(many("TransferItem", "transferID", "TransferItems", "TransferItem", "TransferItems")),
         )
 
-    def add_items(self, attributes: dict[str, Any] | None = None, /, **fields: Any) -> Transfer:
-        """``POST InventoryTransfer/{id}/AddItems.json`` (awaitable with AsyncClient)."""
-        return cast("Transfer", self._action("add_items", attributes, fields))
+    @overload
+    def add_items(
+        self: Transfer[Sync], attributes: Mapping[str, Any] | None = None, /, **fields: Any
+    ) -> Transfer[Sync]: ...
+    @overload
+    def add_items(
+        self: Transfer[Async], attributes: Mapping[str, Any] | None = None, /, **fields: Any
+    ) -> Coroutine[Any, Any, Transfer[Async]]: ...
+    def add_items(self, attributes: Mapping[str, Any] | None = None, /, **fields: Any) -> Any:
+        """``POST InventoryTransfer/{id}/AddItems.json`` (awaited with AsyncClient)."""
+        return self._action("add_items", attributes, fields)
 
-    def delete_items(self, attributes: dict[str, Any] | None = None, /, **fields: Any) -> Transfer:
-        """``POST InventoryTransfer/{id}/DeleteItems.json`` (awaitable with AsyncClient)."""
-        return cast("Transfer", self._action("delete_items", attributes, fields))
+    @overload
+    def delete_items(
+        self: Transfer[Sync], attributes: Mapping[str, Any] | None = None, /, **fields: Any
+    ) -> Transfer[Sync]: ...
+    @overload
+    def delete_items(
+        self: Transfer[Async], attributes: Mapping[str, Any] | None = None, /, **fields: Any
+    ) -> Coroutine[Any, Any, Transfer[Async]]: ...
+    def delete_items(self, attributes: Mapping[str, Any] | None = None, /, **fields: Any) -> Any:
+        """``POST InventoryTransfer/{id}/DeleteItems.json`` (awaited with AsyncClient)."""
+        return self._action("delete_items", attributes, fields)
 
-    def restore(self, attributes: dict[str, Any] | None = None, /, **fields: Any) -> Transfer:
-        """``POST InventoryTransfer/{id}/Restore.json`` (awaitable with AsyncClient)."""
-        return cast("Transfer", self._action("restore", attributes, fields))
+    @overload
+    def restore(
+        self: Transfer[Sync], attributes: Mapping[str, Any] | None = None, /, **fields: Any
+    ) -> Transfer[Sync]: ...
+    @overload
+    def restore(
+        self: Transfer[Async], attributes: Mapping[str, Any] | None = None, /, **fields: Any
+    ) -> Coroutine[Any, Any, Transfer[Async]]: ...
+    def restore(self, attributes: Mapping[str, Any] | None = None, /, **fields: Any) -> Any:
+        """``POST InventoryTransfer/{id}/Restore.json`` (awaited with AsyncClient)."""
+        return self._action("restore", attributes, fields)
 
-    def send(self, attributes: dict[str, Any] | None = None, /, **fields: Any) -> Transfer:
-        """``POST InventoryTransfer/{id}/Send.json`` (awaitable with AsyncClient)."""
-        return cast("Transfer", self._action("send", attributes, fields))
+    @overload
+    def send(
+        self: Transfer[Sync], attributes: Mapping[str, Any] | None = None, /, **fields: Any
+    ) -> Transfer[Sync]: ...
+    @overload
+    def send(
+        self: Transfer[Async], attributes: Mapping[str, Any] | None = None, /, **fields: Any
+    ) -> Coroutine[Any, Any, Transfer[Async]]: ...
+    def send(self, attributes: Mapping[str, Any] | None = None, /, **fields: Any) -> Any:
+        """``POST InventoryTransfer/{id}/Send.json`` (awaited with AsyncClient)."""
+        return self._action("send", attributes, fields)
 
-    def update_items(self, attributes: dict[str, Any] | None = None, /, **fields: Any) -> Transfer:
-        """``POST InventoryTransfer/{id}/UpdateItems.json`` (awaitable with AsyncClient)."""
-        return cast("Transfer", self._action("update_items", attributes, fields))
+    @overload
+    def update_items(
+        self: Transfer[Sync], attributes: Mapping[str, Any] | None = None, /, **fields: Any
+    ) -> Transfer[Sync]: ...
+    @overload
+    def update_items(
+        self: Transfer[Async], attributes: Mapping[str, Any] | None = None, /, **fields: Any
+    ) -> Coroutine[Any, Any, Transfer[Async]]: ...
+    def update_items(self, attributes: Mapping[str, Any] | None = None, /, **fields: Any) -> Any:
+        """``POST InventoryTransfer/{id}/UpdateItems.json`` (awaited with AsyncClient)."""
+        return self._action("update_items", attributes, fields)
 
 
-class TransferItem(Resource):
+class TransferItem(Resource[B]):
     """``TransferItem``: https://developers.lightspeedhq.com/retail/endpoints/TransferItem/"""
 
     __entity__: ClassVar[str] = "TransferItem"
@@ -441,7 +483,7 @@ class TransferItem(Resource):
     itemID: WireInt = None
 
 
-class Vendor(Resource):
+class Vendor(Resource[B]):
     """``Vendor``: https://developers.lightspeedhq.com/retail/endpoints/Vendor/"""
 
     __entity__: ClassVar[str] = "Vendor"
@@ -472,7 +514,7 @@ class Vendor(Resource):
         )
 
 
-class VendorReturn(Resource):
+class VendorReturn(Resource[B]):
     """``VendorReturn``: https://developers.lightspeedhq.com/retail/endpoints/VendorReturn/"""
 
     __entity__: ClassVar[str] = "VendorReturn"
@@ -493,11 +535,11 @@ class VendorReturn(Resource):
     timeStamp: WireDatetime = None
 
     @relation
-    def shop(self) -> Shop | None:
+    def shop(self) -> Shop[B] | None:
         """The Shop of ``shopID`` (``None`` when it is 0)."""
-        return cast("Shop | None", self._load(one("Shop", "shopID", "Shop")))
+        return cast("Shop[B] | None", self._load(one("Shop", "shopID", "Shop")))
 
     @relation
-    def vendor(self) -> Vendor | None:
+    def vendor(self) -> Vendor[B] | None:
         """The Vendor of ``vendorID`` (``None`` when it is 0)."""
-        return cast("Vendor | None", self._load(one("Vendor", "vendorID", "Vendor")))
+        return cast("Vendor[B] | None", self._load(one("Vendor", "vendorID", "Vendor")))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Coroutine, Mapping
 from decimal import Decimal  # noqa: F401
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast, overload
 
+from .._binding import Async, B, Sync
 from .._resource import RelatedList, RelationSpec, Resource, many, one, relation
 from .._types import WireBool, WireDatetime, WireDecimal, WireInt, WireStr
 
@@ -31,7 +33,7 @@ __all__ = [
 ]
 
 
-class CCCharge(Resource):
+class CCCharge(Resource[B]):
     """``CCCharge``: https://developers.lightspeedhq.com/retail/endpoints/CCCharge/"""
 
     __entity__: ClassVar[str] = "CCCharge"
@@ -55,7 +57,7 @@ class CCCharge(Resource):
     communicationKey: WireStr = None
 
 
-class Discount(Resource):
+class Discount(Resource[B]):
     """``Discount``: https://developers.lightspeedhq.com/retail/endpoints/Discount/"""
 
     __entity__: ClassVar[str] = "Discount"
@@ -70,7 +72,7 @@ class Discount(Resource):
     timeStamp: WireDatetime = None
 
 
-class PaymentType(Resource):
+class PaymentType(Resource[B]):
     """``PaymentType``: https://developers.lightspeedhq.com/retail/endpoints/PaymentType/"""
 
     __entity__: ClassVar[str] = "PaymentType"
@@ -85,7 +87,7 @@ class PaymentType(Resource):
     refundAsPaymentTypeID: WireInt = None
 
 
-class ProcessingFee(Resource):
+class ProcessingFee(Resource[B]):
     """``ProcessingFee``: https://developers.lightspeedhq.com/retail/endpoints/ProcessingFee/"""
 
     __entity__: ClassVar[str] = "ProcessingFee"
@@ -110,7 +112,7 @@ class ProcessingFee(Resource):
     updateTime: WireDatetime = None
 
 
-class Quote(Resource):
+class Quote(Resource[B]):
     """``Quote``: https://developers.lightspeedhq.com/retail/endpoints/Quote/"""
 
     __entity__: ClassVar[str] = "Quote"
@@ -124,7 +126,7 @@ class Quote(Resource):
     saleID: WireInt = None
 
 
-class Sale(Resource):
+class Sale(Resource[B]):
     """``Sale``: https://developers.lightspeedhq.com/retail/endpoints/Sale/"""
 
     __entity__: ClassVar[str] = "Sale"
@@ -177,71 +179,87 @@ class Sale(Resource):
     taxTotal: WireDecimal = None
 
     @relation
-    def sale_lines(self) -> RelatedList[SaleLine]:
+    def sale_lines(self) -> RelatedList[SaleLine[B]]:
         """The SaleLine records (embedded ``SaleLines``, or ``.../{id}/SaleLine.json``),
         a list that is also their collection: ``.create(...)``, ``.find(id)``..."""
         return cast(
-            "RelatedList[SaleLine]",
+            "RelatedList[SaleLine[B]]",
             self._load(many("SaleLine", "saleID", "SaleLines", "SaleLine", "SaleLine")),
         )
 
     @relation
-    def sale_payments(self) -> list[SalePayment]:
+    def sale_payments(self) -> list[SalePayment[B]]:
         """The SalePayment records (``SalePayments``, or ``?saleID={id}``)."""
         return cast(
-            "list[SalePayment]", self._load(many("SalePayment", "saleID", "SalePayments", "SalePayment"))
+            "list[SalePayment[B]]", self._load(many("SalePayment", "saleID", "SalePayments", "SalePayment"))
         )
 
     @relation
-    def employee(self) -> Employee | None:
+    def employee(self) -> Employee[B] | None:
         """The Employee of ``employeeID`` (``None`` when it is 0)."""
-        return cast("Employee | None", self._load(one("Employee", "employeeID", "Employee")))
+        return cast("Employee[B] | None", self._load(one("Employee", "employeeID", "Employee")))
 
     @relation
-    def customer(self) -> Customer | None:
+    def customer(self) -> Customer[B] | None:
         """The Customer of ``customerID`` (``None`` when it is 0)."""
-        return cast("Customer | None", self._load(one("Customer", "customerID", "Customer")))
+        return cast("Customer[B] | None", self._load(one("Customer", "customerID", "Customer")))
 
     @relation
-    def shop(self) -> Shop | None:
+    def shop(self) -> Shop[B] | None:
         """The Shop of ``shopID`` (``None`` when it is 0)."""
-        return cast("Shop | None", self._load(one("Shop", "shopID", "Shop")))
+        return cast("Shop[B] | None", self._load(one("Shop", "shopID", "Shop")))
 
     @relation
-    def register(self) -> Register | None:
+    def register(self) -> Register[B] | None:
         """The Register of ``registerID`` (``None`` when it is 0)."""
-        return cast("Register | None", self._load(one("Register", "registerID", "Register")))
+        return cast("Register[B] | None", self._load(one("Register", "registerID", "Register")))
 
     @relation
-    def discount(self) -> Discount | None:
+    def discount(self) -> Discount[B] | None:
         """The Discount of ``discountID`` (``None`` when it is 0)."""
-        return cast("Discount | None", self._load(one("Discount", "discountID", "Discount")))
+        return cast("Discount[B] | None", self._load(one("Discount", "discountID", "Discount")))
 
     @relation
-    def quote(self) -> Quote | None:
+    def quote(self) -> Quote[B] | None:
         """The Quote of ``quoteID`` (``None`` when it is 0)."""
-        return cast("Quote | None", self._load(one("Quote", "quoteID", "Quote")))
+        return cast("Quote[B] | None", self._load(one("Quote", "quoteID", "Quote")))
 
     @relation
-    def ship_to(self) -> ShipTo | None:
+    def ship_to(self) -> ShipTo[B] | None:
         """The ShipTo of ``shipToID`` (``None`` when it is 0)."""
-        return cast("ShipTo | None", self._load(one("ShipTo", "shipToID", "ShipTo")))
+        return cast("ShipTo[B] | None", self._load(one("ShipTo", "shipToID", "ShipTo")))
 
     @relation
-    def tax_category(self) -> TaxCategory | None:
+    def tax_category(self) -> TaxCategory[B] | None:
         """The TaxCategory of ``taxCategoryID`` (``None`` when it is 0)."""
-        return cast("TaxCategory | None", self._load(one("TaxCategory", "taxCategoryID", "TaxCategory")))
+        return cast("TaxCategory[B] | None", self._load(one("TaxCategory", "taxCategoryID", "TaxCategory")))
 
-    def email_receipt(self, attributes: dict[str, Any] | None = None, /, **fields: Any) -> dict[str, Any]:
-        """``POST Sale/{id}/EmailReceipt.json`` (awaitable with AsyncClient)."""
-        return cast("dict[str, Any]", self._action("email_receipt", attributes, fields))
+    @overload
+    def email_receipt(
+        self: Sale[Sync], attributes: Mapping[str, Any] | None = None, /, **fields: Any
+    ) -> dict[str, Any]: ...
+    @overload
+    def email_receipt(
+        self: Sale[Async], attributes: Mapping[str, Any] | None = None, /, **fields: Any
+    ) -> Coroutine[Any, Any, dict[str, Any]]: ...
+    def email_receipt(self, attributes: Mapping[str, Any] | None = None, /, **fields: Any) -> Any:
+        """``POST Sale/{id}/EmailReceipt.json`` (awaited with AsyncClient)."""
+        return self._action("email_receipt", attributes, fields)
 
-    def refund(self, attributes: dict[str, Any] | None = None, /, **fields: Any) -> Sale:
-        """``POST Sale/{id}/refund.json`` (awaitable with AsyncClient)."""
-        return cast("Sale", self._action("refund", attributes, fields))
+    @overload
+    def refund(
+        self: Sale[Sync], attributes: Mapping[str, Any] | None = None, /, **fields: Any
+    ) -> Sale[Sync]: ...
+    @overload
+    def refund(
+        self: Sale[Async], attributes: Mapping[str, Any] | None = None, /, **fields: Any
+    ) -> Coroutine[Any, Any, Sale[Async]]: ...
+    def refund(self, attributes: Mapping[str, Any] | None = None, /, **fields: Any) -> Any:
+        """``POST Sale/{id}/refund.json`` (awaited with AsyncClient)."""
+        return self._action("refund", attributes, fields)
 
 
-class SaleLine(Resource):
+class SaleLine(Resource[B]):
     """``SaleLine``: https://developers.lightspeedhq.com/retail/endpoints/SaleLine/"""
 
     __entity__: ClassVar[str] = "SaleLine"
@@ -289,37 +307,37 @@ class SaleLine(Resource):
     requireFullReservation: WireBool = None
 
     @relation
-    def item(self) -> Item | None:
+    def item(self) -> Item[B] | None:
         """The Item of ``itemID`` (``None`` when it is 0)."""
-        return cast("Item | None", self._load(one("Item", "itemID", "Item")))
+        return cast("Item[B] | None", self._load(one("Item", "itemID", "Item")))
 
     @relation
-    def sale(self) -> Sale | None:
+    def sale(self) -> Sale[B] | None:
         """The Sale of ``saleID`` (``None`` when it is 0)."""
-        return cast("Sale | None", self._load(one("Sale", "saleID")))
+        return cast("Sale[B] | None", self._load(one("Sale", "saleID")))
 
     @relation
-    def tax_class(self) -> TaxClass | None:
+    def tax_class(self) -> TaxClass[B] | None:
         """The TaxClass of ``taxClassID`` (``None`` when it is 0)."""
-        return cast("TaxClass | None", self._load(one("TaxClass", "taxClassID", "TaxClass")))
+        return cast("TaxClass[B] | None", self._load(one("TaxClass", "taxClassID", "TaxClass")))
 
     @relation
-    def discount(self) -> Discount | None:
+    def discount(self) -> Discount[B] | None:
         """The Discount of ``discountID`` (``None`` when it is 0)."""
-        return cast("Discount | None", self._load(one("Discount", "discountID", "Discount")))
+        return cast("Discount[B] | None", self._load(one("Discount", "discountID", "Discount")))
 
     @relation
-    def tax_category(self) -> TaxCategory | None:
+    def tax_category(self) -> TaxCategory[B] | None:
         """The TaxCategory of ``taxCategoryID`` (``None`` when it is 0)."""
-        return cast("TaxCategory | None", self._load(one("TaxCategory", "taxCategoryID", "TaxCategory")))
+        return cast("TaxCategory[B] | None", self._load(one("TaxCategory", "taxCategoryID", "TaxCategory")))
 
     @relation
-    def item_fee(self) -> ItemFee | None:
+    def item_fee(self) -> ItemFee[B] | None:
         """The ItemFee of ``itemFeeID`` (``None`` when it is 0)."""
-        return cast("ItemFee | None", self._load(one("ItemFee", "itemFeeID", "ItemFee")))
+        return cast("ItemFee[B] | None", self._load(one("ItemFee", "itemFeeID", "ItemFee")))
 
 
-class SalePayment(Resource):
+class SalePayment(Resource[B]):
     """``SalePayment``: https://developers.lightspeedhq.com/retail/endpoints/SalePayment/"""
 
     __entity__: ClassVar[str] = "SalePayment"
@@ -341,21 +359,21 @@ class SalePayment(Resource):
     creditAccountID: WireInt = None
 
     @relation
-    def payment_type(self) -> PaymentType | None:
+    def payment_type(self) -> PaymentType[B] | None:
         """The PaymentType of ``paymentTypeID`` (``None`` when it is 0)."""
-        return cast("PaymentType | None", self._load(one("PaymentType", "paymentTypeID", "PaymentType")))
+        return cast("PaymentType[B] | None", self._load(one("PaymentType", "paymentTypeID", "PaymentType")))
 
     @relation
-    def sale(self) -> Sale | None:
+    def sale(self) -> Sale[B] | None:
         """The Sale of ``saleID`` (``None`` when it is 0)."""
-        return cast("Sale | None", self._load(one("Sale", "saleID")))
+        return cast("Sale[B] | None", self._load(one("Sale", "saleID")))
 
     @relation
-    def sale_payment_signatures(self) -> RelatedList[SalePaymentSignature]:
+    def sale_payment_signatures(self) -> RelatedList[SalePaymentSignature[B]]:
         """The SalePaymentSignature records (``.../{id}/SalePaymentSignature.json``),
         a list that is also their collection: ``.create(...)``, ``.find(id)``..."""
         return cast(
-            "RelatedList[SalePaymentSignature]",
+            "RelatedList[SalePaymentSignature[B]]",
             self._load(
                 many(
                     "SalePaymentSignature",
@@ -368,7 +386,7 @@ class SalePayment(Resource):
         )
 
 
-class SalePaymentSignature(Resource):
+class SalePaymentSignature(Resource[B]):
     """``SalePayment/{salePaymentID}/SalePaymentSignature``: https://developers.lightspeedhq.com/retail/endpoints/SalePayment-SalePaymentSignature/"""
 
     __entity__: ClassVar[str] = "SalePaymentSignature"
@@ -379,7 +397,7 @@ class SalePaymentSignature(Resource):
     salePaymentID: WireInt = None
 
 
-class SaleVoid(Resource):
+class SaleVoid(Resource[B]):
     """``SaleVoid``: https://developers.lightspeedhq.com/retail/endpoints/SaleVoid/"""
 
     __entity__: ClassVar[str] = "SaleVoid"
@@ -393,7 +411,7 @@ class SaleVoid(Resource):
     shopID: WireInt = None
 
 
-class ShipTo(Resource):
+class ShipTo(Resource[B]):
     """``ShipTo``: https://developers.lightspeedhq.com/retail/endpoints/ShipTo/"""
 
     __entity__: ClassVar[str] = "ShipTo"
@@ -414,7 +432,7 @@ class ShipTo(Resource):
         return cast("Contact | None", self._load(RelationSpec("embedded", "Contact", "", "Contact", "")))
 
 
-class SpecialOrder(Resource):
+class SpecialOrder(Resource[B]):
     """``SpecialOrder``: https://developers.lightspeedhq.com/retail/endpoints/SpecialOrder/"""
 
     __entity__: ClassVar[str] = "SpecialOrder"
@@ -431,21 +449,21 @@ class SpecialOrder(Resource):
     transferItemID: WireInt = None
 
     @relation
-    def sale_line(self) -> SaleLine | None:
+    def sale_line(self) -> SaleLine[B] | None:
         """The SaleLine of ``saleLineID`` (``None`` when it is 0)."""
-        return cast("SaleLine | None", self._load(one("SaleLine", "saleLineID", "SaleLine")))
+        return cast("SaleLine[B] | None", self._load(one("SaleLine", "saleLineID", "SaleLine")))
 
     @relation
-    def shop(self) -> Shop | None:
+    def shop(self) -> Shop[B] | None:
         """The Shop of ``shopID`` (``None`` when it is 0)."""
-        return cast("Shop | None", self._load(one("Shop", "shopID", "Shop")))
+        return cast("Shop[B] | None", self._load(one("Shop", "shopID", "Shop")))
 
     @relation
-    def customer(self) -> Customer | None:
+    def customer(self) -> Customer[B] | None:
         """The Customer of ``customerID`` (``None`` when it is 0)."""
-        return cast("Customer | None", self._load(one("Customer", "customerID", "Customer")))
+        return cast("Customer[B] | None", self._load(one("Customer", "customerID", "Customer")))
 
     @relation
-    def order_line(self) -> OrderLine | None:
+    def order_line(self) -> OrderLine[B] | None:
         """The OrderLine of ``orderLineID`` (``None`` when it is 0)."""
-        return cast("OrderLine | None", self._load(one("OrderLine", "orderLineID", "OrderLine")))
+        return cast("OrderLine[B] | None", self._load(one("OrderLine", "orderLineID", "OrderLine")))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Coroutine, Mapping
 from decimal import Decimal  # noqa: F401
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast, overload
 
+from .._binding import Async, B, Sync
 from .._resource import RelatedList, RelationSpec, Resource, many, one, relation  # noqa: F401
 from .._types import WireBool, WireDatetime, WireDecimal, WireInt, WireStr
 
@@ -17,7 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["Workorder", "WorkorderImage", "WorkorderItem", "WorkorderLine", "WorkorderStatus"]
 
 
-class Workorder(Resource):
+class Workorder(Resource[B]):
     """``Workorder``: https://developers.lightspeedhq.com/retail/endpoints/Workorder/"""
 
     __entity__: ClassVar[str] = "Workorder"
@@ -46,74 +48,90 @@ class Workorder(Resource):
     timeStamp: WireDatetime = None
 
     @relation
-    def customer(self) -> Customer | None:
+    def customer(self) -> Customer[B] | None:
         """The Customer of ``customerID`` (``None`` when it is 0)."""
-        return cast("Customer | None", self._load(one("Customer", "customerID", "Customer")))
+        return cast("Customer[B] | None", self._load(one("Customer", "customerID", "Customer")))
 
     @relation
-    def discount(self) -> Discount | None:
+    def discount(self) -> Discount[B] | None:
         """The Discount of ``discountID`` (``None`` when it is 0)."""
-        return cast("Discount | None", self._load(one("Discount", "discountID", "Discount")))
+        return cast("Discount[B] | None", self._load(one("Discount", "discountID", "Discount")))
 
     @relation
-    def employee(self) -> Employee | None:
+    def employee(self) -> Employee[B] | None:
         """The Employee of ``employeeID`` (``None`` when it is 0)."""
-        return cast("Employee | None", self._load(one("Employee", "employeeID", "Employee")))
+        return cast("Employee[B] | None", self._load(one("Employee", "employeeID", "Employee")))
 
     @relation
-    def serialized(self) -> Serialized | None:
+    def serialized(self) -> Serialized[B] | None:
         """The Serialized of ``serializedID`` (``None`` when it is 0)."""
-        return cast("Serialized | None", self._load(one("Serialized", "serializedID", "Serialized")))
+        return cast("Serialized[B] | None", self._load(one("Serialized", "serializedID", "Serialized")))
 
     @relation
-    def workorder_status(self) -> WorkorderStatus | None:
+    def workorder_status(self) -> WorkorderStatus[B] | None:
         """The WorkorderStatus of ``workorderStatusID`` (``None`` when it is 0)."""
         return cast(
-            "WorkorderStatus | None",
+            "WorkorderStatus[B] | None",
             self._load(one("WorkorderStatus", "workorderStatusID", "WorkorderStatus")),
         )
 
     @relation
-    def workorder_images(self) -> RelatedList[WorkorderImage]:
+    def workorder_images(self) -> RelatedList[WorkorderImage[B]]:
         """The WorkorderImage records (``.../{id}/WorkorderImage.json``),
         a list that is also their collection: ``.create(...)``, ``.find(id)``..."""
         return cast(
-            "RelatedList[WorkorderImage]",
+            "RelatedList[WorkorderImage[B]]",
             self._load(many("WorkorderImage", "workorderID", "", "WorkorderImage", "WorkorderImage")),
         )
 
     @relation
-    def workorder_items(self) -> RelatedList[WorkorderItem]:
+    def workorder_items(self) -> RelatedList[WorkorderItem[B]]:
         """The WorkorderItem records (embedded ``WorkorderItems``, or ``.../{id}/WorkorderItem.json``),
         a list that is also their collection: ``.create(...)``, ``.find(id)``..."""
         return cast(
-            "RelatedList[WorkorderItem]",
+            "RelatedList[WorkorderItem[B]]",
             self._load(
                 many("WorkorderItem", "workorderID", "WorkorderItems", "WorkorderItem", "WorkorderItem")
             ),
         )
 
     @relation
-    def workorder_lines(self) -> RelatedList[WorkorderLine]:
+    def workorder_lines(self) -> RelatedList[WorkorderLine[B]]:
         """The WorkorderLine records (embedded ``WorkorderLines``, or ``.../{id}/WorkorderLine.json``),
         a list that is also their collection: ``.create(...)``, ``.find(id)``..."""
         return cast(
-            "RelatedList[WorkorderLine]",
+            "RelatedList[WorkorderLine[B]]",
             self._load(
                 many("WorkorderLine", "workorderID", "WorkorderLines", "WorkorderLine", "WorkorderLine")
             ),
         )
 
-    def checkout(self, attributes: dict[str, Any] | None = None, /, **fields: Any) -> Sale:
-        """``POST Workorder/{id}/Checkout.json`` (awaitable with AsyncClient)."""
-        return cast("Sale", self._action("checkout", attributes, fields))
+    @overload
+    def checkout(
+        self: Workorder[Sync], attributes: Mapping[str, Any] | None = None, /, **fields: Any
+    ) -> Sale[Sync]: ...
+    @overload
+    def checkout(
+        self: Workorder[Async], attributes: Mapping[str, Any] | None = None, /, **fields: Any
+    ) -> Coroutine[Any, Any, Sale[Async]]: ...
+    def checkout(self, attributes: Mapping[str, Any] | None = None, /, **fields: Any) -> Any:
+        """``POST Workorder/{id}/Checkout.json`` (awaited with AsyncClient)."""
+        return self._action("checkout", attributes, fields)
 
-    def clone(self, attributes: dict[str, Any] | None = None, /, **fields: Any) -> Workorder:
-        """``POST Workorder/{id}/Clone.json`` (awaitable with AsyncClient)."""
-        return cast("Workorder", self._action("clone", attributes, fields))
+    @overload
+    def clone(
+        self: Workorder[Sync], attributes: Mapping[str, Any] | None = None, /, **fields: Any
+    ) -> Workorder[Sync]: ...
+    @overload
+    def clone(
+        self: Workorder[Async], attributes: Mapping[str, Any] | None = None, /, **fields: Any
+    ) -> Coroutine[Any, Any, Workorder[Async]]: ...
+    def clone(self, attributes: Mapping[str, Any] | None = None, /, **fields: Any) -> Any:
+        """``POST Workorder/{id}/Clone.json`` (awaited with AsyncClient)."""
+        return self._action("clone", attributes, fields)
 
 
-class WorkorderImage(Resource):
+class WorkorderImage(Resource[B]):
     """``Workorder/{workorderID}/WorkorderImage``: https://developers.lightspeedhq.com/retail/endpoints/Workorder-WorkorderImage/"""
 
     __entity__: ClassVar[str] = "WorkorderImage"
@@ -131,7 +149,7 @@ class WorkorderImage(Resource):
     timeStamp: WireDatetime = None
 
 
-class WorkorderItem(Resource):
+class WorkorderItem(Resource[B]):
     """``WorkorderItem``: https://developers.lightspeedhq.com/retail/endpoints/WorkorderItem/"""
 
     __entity__: ClassVar[str] = "WorkorderItem"
@@ -154,12 +172,12 @@ class WorkorderItem(Resource):
     timeStamp: WireDatetime = None
 
     @relation
-    def discount(self) -> Discount | None:
+    def discount(self) -> Discount[B] | None:
         """The Discount of ``discountID`` (``None`` when it is 0)."""
-        return cast("Discount | None", self._load(one("Discount", "discountID", "Discount")))
+        return cast("Discount[B] | None", self._load(one("Discount", "discountID", "Discount")))
 
 
-class WorkorderLine(Resource):
+class WorkorderLine(Resource[B]):
     """``WorkorderLine``: https://developers.lightspeedhq.com/retail/endpoints/WorkorderLine/"""
 
     __entity__: ClassVar[str] = "WorkorderLine"
@@ -186,17 +204,17 @@ class WorkorderLine(Resource):
     taxClassID: WireInt = None
 
     @relation
-    def discount(self) -> Discount | None:
+    def discount(self) -> Discount[B] | None:
         """The Discount of ``discountID`` (``None`` when it is 0)."""
-        return cast("Discount | None", self._load(one("Discount", "discountID", "Discount")))
+        return cast("Discount[B] | None", self._load(one("Discount", "discountID", "Discount")))
 
     @relation
-    def tax_class(self) -> TaxClass | None:
+    def tax_class(self) -> TaxClass[B] | None:
         """The TaxClass of ``taxClassID`` (``None`` when it is 0)."""
-        return cast("TaxClass | None", self._load(one("TaxClass", "taxClassID", "TaxClass")))
+        return cast("TaxClass[B] | None", self._load(one("TaxClass", "taxClassID", "TaxClass")))
 
 
-class WorkorderStatus(Resource):
+class WorkorderStatus(Resource[B]):
     """``WorkorderStatus``: https://developers.lightspeedhq.com/retail/endpoints/WorkorderStatus/"""
 
     __entity__: ClassVar[str] = "WorkorderStatus"

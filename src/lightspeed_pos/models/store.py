@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Coroutine, Mapping
 from decimal import Decimal  # noqa: F401
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast, overload
 
+from .._binding import Async, B, Sync
 from .._resource import RelatedList, RelationSpec, Resource, many, one, relation  # noqa: F401
 from .._types import WireBool, WireDatetime, WireDecimal, WireInt, WireStr
 
@@ -32,7 +34,7 @@ __all__ = [
 ]
 
 
-class CurrencyRate(Resource):
+class CurrencyRate(Resource[B]):
     """``CurrencyRate``: https://developers.lightspeedhq.com/retail/endpoints/CurrencyRate/"""
 
     __entity__: ClassVar[str] = "CurrencyRate"
@@ -45,7 +47,7 @@ class CurrencyRate(Resource):
     timeStamp: WireDatetime = None
 
 
-class Employee(Resource):
+class Employee(Resource[B]):
     """``Employee``: https://developers.lightspeedhq.com/retail/endpoints/Employee/"""
 
     __entity__: ClassVar[str] = "Employee"
@@ -72,7 +74,7 @@ class Employee(Resource):
         return cast("Contact | None", self._load(RelationSpec("embedded", "Contact", "", "Contact", "")))
 
 
-class EmployeeHours(Resource):
+class EmployeeHours(Resource[B]):
     """``EmployeeHours``: https://developers.lightspeedhq.com/retail/endpoints/EmployeeHours/"""
 
     __entity__: ClassVar[str] = "EmployeeHours"
@@ -85,7 +87,7 @@ class EmployeeHours(Resource):
     shopID: WireInt = None
 
 
-class Industry(Resource):
+class Industry(Resource[B]):
     """``Industry``: https://developers.lightspeedhq.com/retail/endpoints/Industry/"""
 
     __entity__: ClassVar[str] = "Industry"
@@ -96,7 +98,7 @@ class Industry(Resource):
     enabled: WireBool = None
 
 
-class Locale(Resource):
+class Locale(Resource[B]):
     """``Locale``: https://developers.lightspeedhq.com/retail/endpoints/Locale/"""
 
     __entity__: ClassVar[str] = "Locale"
@@ -117,7 +119,7 @@ class Locale(Resource):
     taxName2: WireStr = None
 
 
-class Option(Resource):
+class Option(Resource[B]):
     """``Option``: https://developers.lightspeedhq.com/retail/endpoints/Option/"""
 
     __entity__: ClassVar[str] = "Option"
@@ -128,7 +130,7 @@ class Option(Resource):
     value: WireStr = None
 
 
-class Register(Resource):
+class Register(Resource[B]):
     """``Register``: https://developers.lightspeedhq.com/retail/endpoints/Register/"""
 
     __entity__: ClassVar[str] = "Register"
@@ -143,26 +145,48 @@ class Register(Resource):
     shopID: WireInt = None
 
     @relation
-    def shop(self) -> Shop | None:
+    def shop(self) -> Shop[B] | None:
         """The Shop of ``shopID`` (``None`` when it is 0)."""
-        return cast("Shop | None", self._load(one("Shop", "shopID")))
+        return cast("Shop[B] | None", self._load(one("Shop", "shopID")))
 
+    @overload
     def calculated(
-        self, attributes: dict[str, Any] | None = None, /, **fields: Any
-    ) -> list[RegisterCountAmount]:
-        """``GET Register/{id}/calculated.json`` (awaitable with AsyncClient)."""
-        return cast("list[RegisterCountAmount]", self._action("calculated", attributes, fields))
+        self: Register[Sync], attributes: Mapping[str, Any] | None = None, /, **fields: Any
+    ) -> list[RegisterCountAmount[Sync]]: ...
+    @overload
+    def calculated(
+        self: Register[Async], attributes: Mapping[str, Any] | None = None, /, **fields: Any
+    ) -> Coroutine[Any, Any, list[RegisterCountAmount[Async]]]: ...
+    def calculated(self, attributes: Mapping[str, Any] | None = None, /, **fields: Any) -> Any:
+        """``GET Register/{id}/calculated.json`` (awaited with AsyncClient)."""
+        return self._action("calculated", attributes, fields)
 
-    def close_register(self, attributes: dict[str, Any] | None = None, /, **fields: Any) -> RegisterCount:
-        """``POST Register/{id}/close.json`` (awaitable with AsyncClient)."""
-        return cast("RegisterCount", self._action("close_register", attributes, fields))
+    @overload
+    def close_register(
+        self: Register[Sync], attributes: Mapping[str, Any] | None = None, /, **fields: Any
+    ) -> RegisterCount[Sync]: ...
+    @overload
+    def close_register(
+        self: Register[Async], attributes: Mapping[str, Any] | None = None, /, **fields: Any
+    ) -> Coroutine[Any, Any, RegisterCount[Async]]: ...
+    def close_register(self, attributes: Mapping[str, Any] | None = None, /, **fields: Any) -> Any:
+        """``POST Register/{id}/close.json`` (awaited with AsyncClient)."""
+        return self._action("close_register", attributes, fields)
 
-    def open_register(self, attributes: dict[str, Any] | None = None, /, **fields: Any) -> RegisterWithdraw:
-        """``POST Register/{id}/open.json`` (awaitable with AsyncClient)."""
-        return cast("RegisterWithdraw", self._action("open_register", attributes, fields))
+    @overload
+    def open_register(
+        self: Register[Sync], attributes: Mapping[str, Any] | None = None, /, **fields: Any
+    ) -> RegisterWithdraw[Sync]: ...
+    @overload
+    def open_register(
+        self: Register[Async], attributes: Mapping[str, Any] | None = None, /, **fields: Any
+    ) -> Coroutine[Any, Any, RegisterWithdraw[Async]]: ...
+    def open_register(self, attributes: Mapping[str, Any] | None = None, /, **fields: Any) -> Any:
+        """``POST Register/{id}/open.json`` (awaited with AsyncClient)."""
+        return self._action("open_register", attributes, fields)
 
 
-class RegisterCount(Resource):
+class RegisterCount(Resource[B]):
     """``RegisterCount``: https://developers.lightspeedhq.com/retail/endpoints/RegisterCount/"""
 
     __entity__: ClassVar[str] = "RegisterCount"
@@ -177,7 +201,7 @@ class RegisterCount(Resource):
     closeEmployeeID: WireInt = None
 
 
-class RegisterCountAmount(Resource):
+class RegisterCountAmount(Resource[B]):
     """``RegisterCountAmount``: https://developers.lightspeedhq.com/retail/endpoints/RegisterCountAmount/"""
 
     __entity__: ClassVar[str] = "RegisterCountAmount"
@@ -190,12 +214,12 @@ class RegisterCountAmount(Resource):
     paymentTypeID: WireInt = None
 
     @relation
-    def payment_type(self) -> PaymentType | None:
+    def payment_type(self) -> PaymentType[B] | None:
         """The PaymentType of ``paymentTypeID`` (``None`` when it is 0)."""
-        return cast("PaymentType | None", self._load(one("PaymentType", "paymentTypeID", "PaymentType")))
+        return cast("PaymentType[B] | None", self._load(one("PaymentType", "paymentTypeID", "PaymentType")))
 
 
-class RegisterWithdraw(Resource):
+class RegisterWithdraw(Resource[B]):
     """``RegisterWithdraw``: https://developers.lightspeedhq.com/retail/endpoints/RegisterWithdraw/"""
 
     __entity__: ClassVar[str] = "RegisterWithdraw"
@@ -210,12 +234,12 @@ class RegisterWithdraw(Resource):
     registerID: WireInt = None
 
     @relation
-    def payment_type(self) -> PaymentType | None:
+    def payment_type(self) -> PaymentType[B] | None:
         """The PaymentType of ``paymentTypeID`` (``None`` when it is 0)."""
-        return cast("PaymentType | None", self._load(one("PaymentType", "paymentTypeID", "PaymentType")))
+        return cast("PaymentType[B] | None", self._load(one("PaymentType", "paymentTypeID", "PaymentType")))
 
 
-class Session(Resource):
+class Session(Resource[B]):
     """``Session``: https://developers.lightspeedhq.com/retail/endpoints/Session/"""
 
     __entity__: ClassVar[str] = "Session"
@@ -232,7 +256,7 @@ class Session(Resource):
     shopCount: WireInt = None
 
 
-class Shop(Resource):
+class Shop(Resource[B]):
     """``Shop``: https://developers.lightspeedhq.com/retail/endpoints/Shop/"""
 
     __entity__: ClassVar[str] = "Shop"
@@ -259,9 +283,9 @@ class Shop(Resource):
     gatewayConfigID: WireInt = None
 
     @relation
-    def registers(self) -> list[Register]:
+    def registers(self) -> list[Register[B]]:
         """The Register records (``Registers``, or ``?shopID={id}``)."""
-        return cast("list[Register]", self._load(many("Register", "shopID", "Registers", "Register")))
+        return cast("list[Register[B]]", self._load(many("Register", "shopID", "Registers", "Register")))
 
     @relation
     def contact(self) -> Contact | None:
@@ -269,17 +293,17 @@ class Shop(Resource):
         return cast("Contact | None", self._load(RelationSpec("embedded", "Contact", "", "Contact", "")))
 
     @relation
-    def tax_category(self) -> TaxCategory | None:
+    def tax_category(self) -> TaxCategory[B] | None:
         """The TaxCategory of ``taxCategoryID`` (``None`` when it is 0)."""
-        return cast("TaxCategory | None", self._load(one("TaxCategory", "taxCategoryID", "TaxCategory")))
+        return cast("TaxCategory[B] | None", self._load(one("TaxCategory", "taxCategoryID", "TaxCategory")))
 
     @relation
-    def price_level(self) -> PriceLevel | None:
+    def price_level(self) -> PriceLevel[B] | None:
         """The PriceLevel of ``priceLevelID`` (``None`` when it is 0)."""
-        return cast("PriceLevel | None", self._load(one("PriceLevel", "priceLevelID", "PriceLevel")))
+        return cast("PriceLevel[B] | None", self._load(one("PriceLevel", "priceLevelID", "PriceLevel")))
 
 
-class TaxCategory(Resource):
+class TaxCategory(Resource[B]):
     """``TaxCategory``: https://developers.lightspeedhq.com/retail/endpoints/TaxCategory/"""
 
     __entity__: ClassVar[str] = "TaxCategory"
@@ -294,7 +318,7 @@ class TaxCategory(Resource):
     timeStamp: WireDatetime = None
 
 
-class TaxCategoryClass(Resource):
+class TaxCategoryClass(Resource[B]):
     """``TaxCategoryClass``: https://developers.lightspeedhq.com/retail/endpoints/TaxCategoryClass/"""
 
     __entity__: ClassVar[str] = "TaxCategoryClass"
@@ -306,7 +330,7 @@ class TaxCategoryClass(Resource):
     timeStamp: WireDatetime = None
 
 
-class TaxClass(Resource):
+class TaxClass(Resource[B]):
     """``TaxClass``: https://developers.lightspeedhq.com/retail/endpoints/TaxClass/"""
 
     __entity__: ClassVar[str] = "TaxClass"

@@ -1,12 +1,13 @@
 """OAuthSession: the authorization-code flow with PKCE, and a token holder that keeps itself fresh.
 
-The session talks to ``/auth/oauth/{authorize,token,revoke}`` (REFERENCE §2) and keeps its tokens
-in a :class:`~lightspeed_pos.oauth.TokenStore`. Every refresh is single-flight: one thread at a
+The session talks to ``/auth/oauth/{authorize,token,revoke}`` (docs/reference.md#oauth) and keeps its
+tokens in a :class:`~lightspeed_pos.oauth.TokenStore`. Every refresh is single-flight: one thread at a
 time inside the process (a lock), one process at a time across processes (the store's lock), and
 a session that finds in the store a pair another process already rotated adopts it instead of
 spending its own, now revoked, refresh token. The rotated refresh token is saved before the new
 access token is returned or used; because the server revokes the old refresh token only when the
-new access token is first used (§2.5), a failed save or a lost answer leaves the old one valid.
+new access token is first used (docs/reference.md#oauth-lifetimes), a failed save or a lost answer
+leaves the old one valid.
 """
 
 from __future__ import annotations
@@ -48,7 +49,8 @@ def pkce_challenge(verifier: str) -> str:
 
 
 def normalize_scope(scope: str | Iterable[str]) -> str:
-    """Scopes as one space-separated string; each must be an ``employee:`` scope (REFERENCE §2.8)."""
+    """Scopes as one space-separated string; each must be an ``employee:`` scope
+    (docs/reference.md#oauth-scopes)."""
     names = scope.replace("+", " ").split() if isinstance(scope, str) else [str(name) for name in scope]
     if not names:
         raise ValueError("scope is empty: ask for at least one scope, e.g. 'employee:all'")

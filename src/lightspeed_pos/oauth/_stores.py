@@ -115,19 +115,18 @@ class FileTokenStore:
     def load(self) -> TokenSet | None:
         """The stored tokens, or ``None`` when there is no file or it cannot be read as tokens."""
         try:
-            with open(self.path, encoding="utf-8") as file:
+            with open(self.path, "rb") as file:
                 mode = os.fstat(file.fileno()).st_mode
-                text = file.read()
+                data = file.read()
         except FileNotFoundError:
             return None
         if os.name == "posix" and stat.S_IMODE(mode) & 0o077:
             logger.warning("the token file %s is readable by others (mode %o)", self.path, stat.S_IMODE(mode))
-        try:
-            return TokenSet.from_dict(json.loads(text))
-        except ValueError as exc:
+        tokens = _tokens_from(data)
+        if tokens is None:
             # The message names the problem, never the content.
-            logger.warning("the token file %s is unreadable (%s): ignoring it", self.path, type(exc).__name__)
-            return None
+            logger.warning("the token file %s is unreadable (not token JSON): ignoring it", self.path)
+        return tokens
 
     def save(self, tokens: TokenSet) -> None:
         """Write ``tokens`` atomically: temporary file (0600), fsync, ``os.replace``, fsync the dir."""
@@ -155,6 +154,15 @@ class FileTokenStore:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.path)
         logger.debug("cleared the tokens in %s", self.path)
+
+
+def _tokens_from(data: bytes) -> TokenSet | None:
+    """Tokens read from a stored JSON document, or ``None`` for anything corrupt: not UTF-8, not
+    JSON, nested too deep to read, or JSON that is not tokens."""
+    try:
+        return TokenSet.from_dict(json.loads(data.decode("utf-8")))
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        return None
 
 
 def _fsync_directory(directory: Path) -> None:
@@ -209,13 +217,12 @@ class KeyringTokenStore:
         secret = self._keyring.get_password(self.service, self.username)
         if not secret:
             return None
-        try:
-            return TokenSet.from_dict(json.loads(secret))
-        except ValueError as exc:
+        tokens = _tokens_from(secret.encode("utf-8", "surrogatepass"))
+        if tokens is None:
             logger.warning(
-                "the keyring entry %s/%s is unreadable (%s)", self.service, self.username, type(exc).__name__
+                "the keyring entry %s/%s is unreadable (not token JSON)", self.service, self.username
             )
-            return None
+        return tokens
 
     def save(self, tokens: TokenSet) -> None:
         self._keyring.set_password(self.service, self.username, json.dumps(tokens.to_dict()))

@@ -1,7 +1,8 @@
 """A token set as the token endpoint issued it, the JWT claims it carries, and LoginRequiredError.
 
-No I/O here: :class:`TokenSet` is built from a token response (REFERENCE §2.4) and the access
-token's unverified JWT payload (§2.6); it serialises to and from plain JSON for the stores.
+No I/O here: :class:`TokenSet` is built from a token response
+(docs/reference.md#oauth-token-response) and the access token's unverified JWT payload
+(#oauth-jwt); it serialises to and from plain JSON for the stores.
 """
 
 from __future__ import annotations

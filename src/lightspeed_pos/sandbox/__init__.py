@@ -274,6 +274,13 @@ class Sandbox:
         context.setdefault("account_id", self.account_id)
         return ButtonSigner().sign(url, **context)
 
+    @property
+    def button_jwks(self) -> dict[str, Any]:
+        """The public key set that verifies :meth:`sign_button`'s URLs (``GET /.well-known/jwks``)."""
+        from ._buttons import SANDBOX_JWKS
+
+        return SANDBOX_JWKS
+
     @contextmanager
     def serve(self, port: int = 0) -> Iterator[ServedSandbox]:
         """Serve on ``127.0.0.1:port`` (0 = any free port) until the block ends."""

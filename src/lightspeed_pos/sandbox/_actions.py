@@ -1,4 +1,4 @@
-"""Action sub-resources (REFERENCE §1.2): ``Sale/{id}/refund``, ``Register/{id}/open`` and the like.
+"""Action sub-resources (docs/reference.md#paths): ``Sale/{id}/refund``, ``Register/{id}/open`` and the like.
 
 :func:`answer_action` is asked first for every account path; it answers the action paths (and
 the multipart image uploads, ``_images.py``) and returns ``None`` for everything else, which the

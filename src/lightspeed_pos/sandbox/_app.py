@@ -146,6 +146,11 @@ class SandboxApp:
             response = _rate_limited(decision)
         else:
             kind, status = faults.draw(request.method)
+            if kind == "rate_limit":
+                decision = self.limiter.blocked(key, cost, "api-leaky-bucket", faults.rate_limit_wait)
+                response = _rate_limited(decision)
+                response.headers.extend(decision.headers(auth.account_id, auth.api_client_number))
+                return response
             if kind == "error":
                 return ApiResponse(
                     status, proxy_error_page(status), [("Content-Type", "text/html; charset=UTF-8")]

@@ -218,7 +218,7 @@ class Engine:
         return envelope("Account", account)
 
     def _account_details(self, store: AccountStore, request: ApiRequest) -> ApiResponse:
-        """``Account/{id}.json``: the unwrapped details shape (REFERENCE §1.5); PUT renames."""
+        """``Account/{id}.json``: the unwrapped details shape (docs/reference.md#account); PUT renames."""
         if request.method == "PUT":
             name = body_object(request.json(), "Account").get("name")
             if name is not None:
@@ -244,7 +244,8 @@ class Engine:
         )
 
     def _locale(self, method: str) -> ApiResponse:
-        """``Locale.json``: the account's locale (United States English; REFERENCE 7.4)."""
+        """``Locale.json``: the account's locale (United States English;
+        docs/reference.md#reports-and-misc)."""
         if method != "GET":
             raise ApiError(405, f"Method {method} is not allowed on Locale.")
         locale = {
@@ -280,7 +281,7 @@ class Engine:
         return ApiResponse.json_body(200, {"@attributes": {"count": "1"}, "Locale": locale})
 
     def _session(self, auth: AuthContext, method: str) -> ApiResponse:
-        """``Session.json`` (REFERENCE §8.7), for the token's employee and account."""
+        """``Session.json`` (docs/reference.md#other-fields), for the token's employee and account."""
         if method != "GET":
             raise ApiError(405, f"Method {method} is not allowed on Session.")
         store = self._stores.get(auth.account_id)

@@ -101,8 +101,8 @@ def contact_hook(ctx: Ctx, draft: Record, payload: dict[str, Any], existing: Rec
 
 PRICE_LEVELS = ((1, "Default"), (2, "MSRP"), (3, "Online"))
 SHOP_COUNTERS = {"layaways": "0", "specialorders": "0", "workorders": "0"}
-"""ItemShop's deprecated ``m`` counters (REFERENCE 8.1, ``items/show.yml``): one shared, unchanging
-object (an update replaces keys, never mutates it)."""
+"""ItemShop's deprecated ``m`` counters (docs/reference.md#item-fields, ``items/show.yml``): one
+shared, unchanging object (an update replaces keys, never mutates it)."""
 
 
 def make_prices(amounts: dict[str, str]) -> dict[str, Any]:
@@ -204,7 +204,7 @@ def resum_item_shops(ctx: Ctx, item_id: str) -> None:
 
 
 def item_on_delete(ctx: Ctx, item: Record) -> After | None:
-    """Archiving an item zeroes its inventory (REFERENCE §7.1)."""
+    """Archiving an item zeroes its inventory (docs/reference.md#core-endpoints)."""
     table = ctx.store.table("ItemShop")
     for row in table.where("itemID", item["itemID"]):
         if row["qoh"] != "0":

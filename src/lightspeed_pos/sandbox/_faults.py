@@ -8,6 +8,8 @@ that get each fault:
 * ``drop_rate``: the connection closes without an answer (the request is not processed);
 * ``slow_rate``: the answer comes after ``slow_seconds`` of real time;
 * ``lost_write_rate``: a POST/PUT/DELETE is committed, then the connection drops before the answer;
+* ``rate_limit_rate``: a 429 (``api-leaky-bucket``, ``Retry-After: rate_limit_wait``); the request
+  is not processed;
 * ``rate_limit_storm``: for that many real seconds after the faults are set, every API request
   gets a 429 (``api-leaky-bucket``) with ``Retry-After`` counting down to the storm's end.
 """
@@ -21,7 +23,7 @@ from typing import Literal
 
 __all__ = ["FaultKind", "Faults", "proxy_error_page"]
 
-FaultKind = Literal["error", "drop", "slow", "lost_write"]
+FaultKind = Literal["error", "drop", "slow", "lost_write", "rate_limit"]
 
 _REASONS = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Temporarily Unavailable"}
 
@@ -35,6 +37,9 @@ class Faults:
     slow_rate: float = 0.0
     slow_seconds: float = 3.0
     lost_write_rate: float = 0.0
+    rate_limit_rate: float = 0.0
+    rate_limit_wait: float = 1.0
+    """The ``Retry-After`` (seconds) of a ``rate_limit_rate`` 429."""
     rate_limit_storm: float = 0.0
     """Seconds (real time, from when these faults are set) during which every request gets 429."""
     seed: int = 0
@@ -42,7 +47,7 @@ class Faults:
     _lock: threading.Lock = field(init=False, repr=False, compare=False, default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
-        shares = (self.error_rate, self.drop_rate, self.slow_rate, self.lost_write_rate)
+        shares = (self.error_rate, self.drop_rate, self.slow_rate, self.lost_write_rate, self.rate_limit_rate)
         if any(share < 0 or share > 1 for share in shares) or sum(shares) > 1:
             raise ValueError("fault rates must lie in [0, 1] and add up to at most 1")
         self._random = random.Random(self.seed)
@@ -50,7 +55,10 @@ class Faults:
     @property
     def active(self) -> bool:
         """Whether any per-request fault can happen (the storm is timed separately)."""
-        return self.error_rate + self.drop_rate + self.slow_rate + self.lost_write_rate > 0
+        return (
+            sum((self.error_rate, self.drop_rate, self.slow_rate, self.lost_write_rate, self.rate_limit_rate))
+            > 0
+        )
 
     def draw(self, method: str) -> tuple[FaultKind | None, int]:
         """The fault for the next request (or ``None``) and, for ``error``, its status code.
@@ -67,6 +75,7 @@ class Faults:
             ("drop", self.drop_rate),
             ("slow", self.slow_rate),
             ("lost_write", self.lost_write_rate),
+            ("rate_limit", self.rate_limit_rate),
         ):
             if roll < share:
                 if kind == "lost_write" and method not in ("POST", "PUT", "DELETE"):

@@ -1,4 +1,5 @@
-"""The sandbox's OAuth 2.0 server: ``/auth/oauth/{authorize,token,revoke,introspect}`` (REFERENCE §2).
+"""The sandbox's OAuth 2.0 server: ``/auth/oauth/{authorize,token,revoke,introspect}``
+(docs/reference.md#oauth).
 
 Authorization-code grant with optional PKCE (S256 or plain), auto-approved for the demo account;
 codes live 60 seconds and are single-use. Access tokens look like RS256 JWTs (claims ``jti``,

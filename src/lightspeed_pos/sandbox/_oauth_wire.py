@@ -1,4 +1,5 @@
-"""The OAuth server's wire formats: request bodies in, error answers out (REFERENCE §2.3, §2.7).
+"""The OAuth server's wire formats: request bodies in, error answers out
+(docs/reference.md#oauth-token-request, #oauth-using-tokens).
 
 Token, revoke and introspect bodies may be JSON, ``multipart/form-data`` or form-urlencoded.
 Errors are ``{"error", "error_description", "hint"}`` with league/oauth2-server's wording.

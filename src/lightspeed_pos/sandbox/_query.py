@@ -1,5 +1,6 @@
 """Query reads: field filters with every operator, ``or``, dotted filters on loaded relations,
-``archived`` modes, sorting, V3 cursor pagination and legacy offset pagination (REFERENCE §4-§5).
+``archived`` modes, sorting, V3 cursor pagination and legacy offset pagination
+(docs/reference.md#pagination, #queries).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ Predicate = Callable[[Record], bool]
 OPERATORS = ("><", ">=", "<=", "!=", "!~", "IN", ">", "<", "~", "=")
 MAX_IN_VALUES = 100
 VIRTUAL_FIELDS = {("Item", "itemCode"): ("itemID", "upc", "ean", "systemSku")}
-"""Fields that match any of several real ones (Item ``itemCode``, REFERENCE §5.1)."""
+"""Fields that match any of several real ones (Item ``itemCode``, docs/reference.md#filters)."""
 
 
 @dataclass(frozen=True)
@@ -247,7 +248,7 @@ def decode_cursor(raw: str) -> list[Any]:
 
 
 def cursor_values(record: Record, table: str, field: str, id_field: str) -> list[Any]:
-    """``[sortValue, id]``, or ``[id]`` when sorting by the id (REFERENCE §4.1)."""
+    """``[sortValue, id]``, or ``[id]`` when sorting by the id (docs/reference.md#cursor-pagination)."""
     record_id = int(record.get(id_field) or 0)
     if field == id_field:
         return [record_id]
@@ -288,7 +289,7 @@ def window(
 
 def parse_limit(raw: str | None, default: int = 100) -> int:
     """``limit``: default 100. Above 100 it is clamped to 100 — the docs give a 0-100 range and an
-    "automatic 100 limit", but not what happens above it (REFERENCE §10.21); clamping is the
+    "automatic 100 limit", but not what happens above it (docs/reference.md#limit-above-100); clamping is the
     lenient reading. Negative or non-numeric limits are a 400."""
     if raw is None or raw == "":
         return default

@@ -1,4 +1,4 @@
-"""The sandbox's rate limiter: the 2026 leaky bucket plus the burst limiter (REFERENCE §3).
+"""The sandbox's rate limiter: the 2026 leaky bucket plus the burst limiter (docs/reference.md#rate-limits).
 
 One bucket per (account, OAuth client). Its level drains at the drip rate; a request is admitted
 while the level is at or below the size, even when its cost pushes the level above the size

@@ -126,7 +126,8 @@ def v3_query(scope: Scope) -> ApiResponse:
         more_after, more_before = end < len(ordered), start > 0
 
     def link(direction: str, record: Record) -> str:
-        """Sort first, then the caller's other parameters, then limit and the cursor (§4.1)."""
+        """Sort first, then the caller's other parameters, then limit and the cursor
+        (docs/reference.md#cursor-pagination)."""
         pairs = [("sort", sort_raw)]
         pairs += [(k, v) for k, v in request.query if k not in PAGING_PARAMS]
         pairs += [

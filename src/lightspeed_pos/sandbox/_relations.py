@@ -1,7 +1,7 @@
 """Relations: parsing ``load_relations``, rendering records with their related records, and the
 values a dotted filter (``ItemShops.qoh``, ``Contact.email``) looks at.
 
-A relation is resolved generically from the store (REFERENCE §5.3):
+A relation is resolved generically from the store (docs/reference.md#load-relations):
 
 * **embedded** - an object stored inside the record (``Contact``, ``Note``, ``Prices``…);
 * **to-one** - ``Category`` through the record's ``categoryID`` (``Parent`` through ``parentID``);
@@ -25,7 +25,8 @@ Tree = dict[str, "Tree"]
 """Relations to load: name -> the relations to load on it in turn."""
 
 ALWAYS_EMBEDDED = frozenset({"Prices"})
-"""Embedded objects present even without ``load_relations`` (Item ``Prices``, REFERENCE §5.3)."""
+"""Embedded objects present even without ``load_relations`` (Item ``Prices``;
+docs/reference.md#load-relations)."""
 
 ALIASES: dict[str, tuple[str, str]] = {"Parent": ("Category", "parentID")}
 """To-one relations whose name is not their table: name -> (table, foreign key)."""
@@ -42,8 +43,8 @@ CONTACT_PHONES = {
 def parse_load_relations(raw: str | None, spec: ResourceSpec, *, legacy: bool = False) -> Tree:
     """``["ItemShops","SaleLines.Item"]`` or ``all`` -> a relation tree (400 on bad JSON).
 
-    ``all`` loads every relation but ``CustomFieldValues`` on V3 (REFERENCE 5.3); the legacy
-    paths included them (2016 recordings: ``items/show.yml``)."""
+    ``all`` loads every relation but ``CustomFieldValues`` on V3 (docs/reference.md#load-relations);
+    the legacy paths included them (2016 recordings: ``items/show.yml``)."""
     if not raw:
         return {}
     if raw.strip() == "all":

@@ -1,6 +1,7 @@
 """Sales: nested SaleLines/SalePayments in Sale writes, line pricing and the sale's totals.
 
-Arithmetic (REFERENCE §8.2/§8.3): a line's subtotal is quantity x unit price, minus its discount
+Arithmetic (docs/reference.md#sale-fields, #sale-line-fields): a line's subtotal is quantity x unit
+price, minus its discount
 (``discountAmount`` or ``discountPercent`` of the subtotal, rounded to cents); taxed lines carry
 the sale's tax-category rates with unrounded line taxes. The sale sums the lines, rounds each
 tax to cents on the taxable amount (280 * 0.0825 = 23.1), and total = subtotal - discount +

@@ -1,4 +1,5 @@
-"""Inventory transfers between shops (REFERENCE §7.3): the Transfer write hook and the actions.
+"""Inventory transfers between shops (docs/reference.md#inventory-endpoints): the Transfer write hook
+and the actions.
 
 A transfer is created ``open``; its ``TransferItems`` are added, updated and deleted through
 ``POST Inventory/Transfer/{id}/AddItems|UpdateItems|DeleteItems.json`` while it is open;

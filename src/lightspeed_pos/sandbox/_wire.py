@@ -1,6 +1,6 @@
 """Wire encoding of the sandbox: how the R-Series API spells values, envelopes and errors.
 
-Every scalar on the wire is a string (REFERENCE §6.2): ids ``"20"``, money as minimal decimals
+Every scalar on the wire is a string (docs/reference.md#scalars): ids ``"20"``, money as minimal decimals
 (``"6.5"``, ``"0"``, ``"317.1"``), booleans ``"true"``/``"false"``, datetimes
 ``YYYY-MM-DDTHH:MM:SS+00:00``. A collection of one is an object, an empty nested one ``""``.
 """
@@ -167,7 +167,7 @@ def unwrap_children(value: Any, singular: str) -> list[dict[str, Any]]:
     """Read nested children in either payload shape.
 
     ``{"SaleLine": [..]}``, ``{"SaleLine": {..}}``, ``[{"SaleLine": {..}}]`` and ``[{..}]`` all
-    give the list of child objects (REFERENCE §5.3, §10.19).
+    give the list of child objects (docs/reference.md#load-relations, #nested-write-shapes).
     """
     children: list[dict[str, Any]] = []
     if isinstance(value, dict) and singular in value:

@@ -39,7 +39,7 @@ HOOKS: dict[str, Hooks] = {
 }
 
 ITEM_SHOP_WRITABLE = frozenset({"reorderPoint", "reorderLevel"})
-"""ItemShop PUT may only change the reorder levels (REFERENCE §7.1, since 2025.06.06)."""
+"""ItemShop PUT may only change the reorder levels (docs/reference.md#core-endpoints, since 2025.06.06)."""
 
 
 def body_object(payload: Any, entity: str) -> dict[str, Any]:
