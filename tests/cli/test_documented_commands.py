@@ -9,7 +9,6 @@ import re
 import shlex
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -72,19 +71,6 @@ COMMANDS = [(document, *shown) for document in DOCUMENTS for shown in shown_comm
 def test_the_documents_show_commands() -> None:
     assert len([c for c in COMMANDS if c[0] == "docs/cli.md"]) >= 15
     assert len([c for c in COMMANDS if c[0] == "README.md"]) >= 5
-
-
-@pytest.fixture
-def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Sandbox, ServedSandbox]]:
-    """The setting of docs/cli.md's login session: a served sandbox and LIGHTSPEED_* for it."""
-    sandbox = Sandbox(items=30)
-    with sandbox.serve() as where:
-        monkeypatch.setenv("LIGHTSPEED_AUTH_URL", where.auth_url)
-        monkeypatch.setenv("LIGHTSPEED_BASE_URL", where.base_url)
-        monkeypatch.setenv("LIGHTSPEED_CLIENT_ID", sandbox.client_id)
-        monkeypatch.setenv("LIGHTSPEED_CLIENT_SECRET", sandbox.client_secret)
-        monkeypatch.setenv("LIGHTSPEED_TOKEN_FILE", str(tmp_path / "tokens.json"))
-        yield sandbox, where
 
 
 def paste_redirect() -> str:

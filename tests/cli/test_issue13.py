@@ -17,6 +17,7 @@ import pytest
 import typer.main
 
 import lightspeed_pos
+from lightspeed_pos._binding import Child
 from lightspeed_pos.cli import _context, build_app
 from lightspeed_pos.cli._resources import resolve_resource, resource_names
 from lightspeed_pos.errors import NotFoundError
@@ -172,15 +173,7 @@ def test_query_errors_speak_cli(invoke: Invoke) -> None:
 
 
 def account_collections() -> dict[str, str]:
-    class Probe:
-        def _child(self, name: str) -> str:
-            return name
-
-    return {
-        attr: member.fget(Probe())
-        for attr, member in vars(Account).items()
-        if isinstance(member, property) and member.fget
-    }
+    return {attr: member.name for attr, member in vars(Account).items() if isinstance(member, Child)}
 
 
 def test_cli_names_are_the_python_names() -> None:
@@ -400,3 +393,16 @@ def test_long_output_goes_through_the_pager(invoke: Invoke, monkeypatch: pytest.
     assert len(paged) == 1 and "Classic T-Shirt" in paged[0] and result.stdout == ""
     plain = invoke("--sandbox", "list", "items", "-n", "30")
     assert "Classic T-Shirt" in plain.stdout and len(paged) == 1  # not a terminal: no pager
+
+
+# 9. the sdist holds what `make test` needs --------------------------------------------------------------
+
+
+def test_the_sdist_holds_what_make_test_needs() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    include = set(pyproject["tool"]["hatch"]["build"]["targets"]["sdist"]["include"])
+    makefile = (ROOT / "Makefile").read_text()
+    checked = re.search(r"ruff check (.+)", makefile)
+    assert checked is not None
+    needed = {*checked.group(1).split(), *pyproject["tool"]["mypy"]["files"], "Makefile", "docs", "README.md"}
+    assert needed <= include, needed - include

@@ -6,7 +6,7 @@ import io
 import json
 import sys
 import webbrowser
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx2
@@ -50,18 +50,6 @@ def follow_authorize(url: str) -> str:
     response = httpx2.get(url, follow_redirects=False)
     assert response.status_code == 302
     return response.headers["location"]
-
-
-@pytest.fixture
-def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Sandbox, ServedSandbox]]:
-    sandbox = Sandbox(items=30)
-    with sandbox.serve() as where:
-        monkeypatch.setenv("LIGHTSPEED_AUTH_URL", where.auth_url)
-        monkeypatch.setenv("LIGHTSPEED_BASE_URL", where.base_url)
-        monkeypatch.setenv("LIGHTSPEED_CLIENT_ID", sandbox.client_id)
-        monkeypatch.setenv("LIGHTSPEED_CLIENT_SECRET", sandbox.client_secret)
-        monkeypatch.setenv("LIGHTSPEED_TOKEN_FILE", str(tmp_path / "tokens.json"))
-        yield sandbox, where
 
 
 def test_login_no_browser_whoami_list_logout_over_a_socket(

@@ -7,30 +7,18 @@ from __future__ import annotations
 
 import difflib
 from functools import cache
-from typing import Any
 
 from lightspeed_pos._catalog import ResourceSpec, catalog
 
 __all__ = ["cli_name", "resolve_resource", "resource_names"]
 
 
-class _Probe:
-    """Stands in for an account: an ``Account`` property returns the catalogue row it serves."""
-
-    def _child(self, name: str) -> str:
-        return name
-
-
 def _account_collections() -> dict[str, str]:
     """``{python attribute: catalogue row name}`` for every collection on ``Account``."""
+    from lightspeed_pos._binding import Child
     from lightspeed_pos.models.account import Account
 
-    probe: Any = _Probe()
-    return {
-        attr: member.fget(probe)
-        for attr, member in vars(Account).items()
-        if isinstance(member, property) and member.fget is not None
-    }
+    return {attr: member.name for attr, member in vars(Account).items() if isinstance(member, Child)}
 
 
 @cache
