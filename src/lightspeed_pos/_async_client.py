@@ -15,7 +15,7 @@ import httpx2
 
 from ._async_collection import AsyncCollection
 from ._auth import AsyncTokens
-from ._base_client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, BaseClient
+from ._base_client import DEFAULT_BASE_URL, DEFAULT_LIMITS, DEFAULT_TIMEOUT, BaseClient
 from ._body import DEFAULT_MAX_RESPONSE_SIZE
 from ._collection_base import Op
 from ._flow import Event, Flow, GetToken, Refresh, RequestSpec, Send, Sleep
@@ -68,7 +68,8 @@ class AsyncClient(BaseClient):
     ) -> None:
         super().__init__(
             oauth_token_holder,
-            http=http_client or httpx2.AsyncClient(transport=transport, timeout=timeout, verify=verify),
+            http=http_client
+            or httpx2.AsyncClient(transport=transport, timeout=timeout, verify=verify, limits=DEFAULT_LIMITS),
             owns_http=http_client is None,
             sleep=sleep,
             base_url=base_url,

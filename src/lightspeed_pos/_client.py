@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 import httpx2
 
 from ._auth import SyncTokens
-from ._base_client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, BaseClient
+from ._base_client import DEFAULT_BASE_URL, DEFAULT_LIMITS, DEFAULT_TIMEOUT, BaseClient
 from ._body import DEFAULT_MAX_RESPONSE_SIZE
 from ._collection import Collection
 from ._collection_base import Op
@@ -62,7 +62,8 @@ class Client(BaseClient):
     ) -> None:
         super().__init__(
             oauth_token_holder,
-            http=http_client or httpx2.Client(transport=transport, timeout=timeout, verify=verify),
+            http=http_client
+            or httpx2.Client(transport=transport, timeout=timeout, verify=verify, limits=DEFAULT_LIMITS),
             owns_http=http_client is None,
             sleep=sleep,
             base_url=base_url,

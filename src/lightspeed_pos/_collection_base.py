@@ -98,7 +98,7 @@ class Pager(Generic[R]):
             return None
         self._guard.check(self._next)
         self._current = self._next
-        return RequestSpec("GET", self._next.url, self._next.params)
+        return RequestSpec("GET", self._next.url, self._next.params, parsed=self._next.parsed)
 
     def read(self, response: httpx2.Response) -> list[R]:
         """The records of the page just fetched."""
@@ -108,7 +108,7 @@ class Pager(Generic[R]):
         self._next = page.next
         if self._next is None:
             self._start_next_part()
-        found = [self._collection.wrap(r) for r in page.records]
+        found = self._collection.model.many_from_wire(page.records, self._collection)
         if self._seen is None:
             return found
         fresh = [r for r in found if r.id not in self._seen]

@@ -96,6 +96,15 @@ class RequestSpec:
     body: bytes | None = None
     content_type: str = "application/json"
     """The body's type: JSON, or ``multipart/form-data; boundary=...`` for uploads."""
+    parsed: httpx2.URL | None = field(default=None, compare=False, repr=False)
+    """``url`` already parsed (a listing's next page), so that no URL is parsed twice."""
+
+
+def target_url(spec: RequestSpec) -> httpx2.URL:
+    """The URL of ``spec`` with its query, parsed once for the whole request."""
+    if spec.params:
+        return httpx2.URL(f"{spec.url}?{encode_query(spec.params)}")
+    return spec.parsed if spec.parsed is not None else httpx2.URL(spec.url)
 
 
 def bucket_key(url: httpx2.URL) -> str:
@@ -114,11 +123,12 @@ def decoded_body(spec: RequestSpec) -> Any:
         return None
 
 
-def estimate(spec: RequestSpec, body: Any = ...) -> float:
-    """The cost the server will charge for ``spec`` (docs/reference.md#request-costs)."""
+def estimate(spec: RequestSpec, body: Any = ..., url: httpx2.URL | None = None) -> float:
+    """The cost the server will charge for ``spec`` (docs/reference.md#request-costs); ``url``: its
+    parsed URL."""
     if body is ...:
         body = decoded_body(spec)
-    url = httpx2.URL(spec.url)
+    url = url if url is not None else target_url(spec)
     query = spec.params if spec.params is not None else tuple(url.params.multi_items())
     return request_cost(spec.method, url.path, query, body)
 
@@ -154,13 +164,15 @@ class FlowSettings:
     """The cap on one answer's decoded body (see :class:`~lightspeed_pos._body.BodyReader`)."""
 
 
-def build_request(settings: FlowSettings, spec: RequestSpec, token: str) -> httpx2.Request:
+def build_request(
+    settings: FlowSettings, spec: RequestSpec, token: str, url: httpx2.URL | None = None
+) -> httpx2.Request:
     headers = dict(settings.headers)
     headers["Authorization"] = f"Bearer {token}"
     if spec.body is not None:
         headers["Content-Type"] = spec.content_type
-    url = f"{spec.url}?{encode_query(spec.params)}" if spec.params else spec.url
-    return httpx2.Request(spec.method, url, content=spec.body, headers=headers)
+    target = url if url is not None else target_url(spec)
+    return httpx2.Request(spec.method, target, content=spec.body, headers=headers)
 
 
 def _deletes_one_record(spec: RequestSpec, url: httpx2.URL) -> bool:
@@ -178,10 +190,10 @@ def request_flow(settings: FlowSettings, spec: RequestSpec) -> Flow:
     404 counts as done (an earlier attempt deleted it): the response is marked
     :data:`~lightspeed_pos._wire.ALREADY_DONE`.
     """
-    url = httpx2.URL(spec.url)
+    url = target_url(spec)
     key = bucket_key(url)
     body = decoded_body(spec)
-    cost = estimate(spec, body)
+    cost = estimate(spec, body, url)
     repeatable = may_repeat(spec.method, url.path, body)
     write = is_write(spec.method)
     attempt = rate_limited = 0
@@ -196,7 +208,7 @@ def request_flow(settings: FlowSettings, spec: RequestSpec) -> Flow:
             yield Sleep(wait, "bucket")
         try:
             token: str = yield GetToken(key)
-            request = build_request(settings, spec, token)
+            request = build_request(settings, spec, token, url)
             sent_at = settings.throttler.now()
             response: httpx2.Response = yield Send(request)
         except httpx2.TransportError as error:

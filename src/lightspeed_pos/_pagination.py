@@ -26,6 +26,9 @@ class PageRequest:
     url: str
     """Absolute URL. A V3 ``next`` URL already carries every parameter."""
     params: Params | None = None
+    parsed: httpx2.URL | None = field(default=None, compare=False, repr=False)
+    """``url`` parsed, when it was read from an answer (parsed once, used by the guard and the
+    request)."""
 
 
 @dataclass
@@ -53,8 +56,11 @@ def read_page(
             raise InvalidResponseError(f"@attributes.next is not a URL: {next_url!r}", response=response)
         if next_url == "" or not found:
             return Page(found, None, count)
-        absolute = httpx2.URL(request.url).join(next_url)
-        return Page(found, PageRequest(str(absolute)), count)
+        if next_url.startswith(("https://", "http://")):
+            absolute = httpx2.URL(next_url)
+        else:
+            absolute = httpx2.URL(request.url).join(next_url)
+        return Page(found, PageRequest(str(absolute), parsed=absolute), count)
     offset = to_int(attribute(payload, "offset"))
     limit = to_int(attribute(payload, "limit"))
     if offset is None or not limit or count is None or not found:
@@ -99,7 +105,7 @@ class PageGuard:
         self.records.clear()
 
     def check(self, request: PageRequest) -> None:
-        url = httpx2.URL(request.url)
+        url = request.parsed if request.parsed is not None else httpx2.URL(request.url)
         if (url.scheme, url.host, url.port) != (self.origin.scheme, self.origin.host, self.origin.port):
             raise InvalidResponseError(
                 f"the API pointed the next page at another host ({url.scheme}://{url.host}); "

@@ -17,11 +17,12 @@ from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, Self, TypeVar, cast, overload
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
+from pydantic import ConfigDict
 
 from ._binding import B, Child
+from ._lazy_record import LazyRecord
 from ._wire import to_int
-from .errors import InvalidResponseError, InvalidValueError, LightspeedError
+from .errors import LightspeedError
 
 if TYPE_CHECKING:
     from ._binding import Async, Sync
@@ -174,7 +175,7 @@ class relation(Generic[T]):
         return found
 
 
-class Resource(BaseModel, Generic[B]):
+class Resource(LazyRecord, Generic[B]):
     """One record of the API; ``Resource[Async]`` for one of an AsyncClient."""
 
     model_config = ConfigDict(
@@ -190,45 +191,13 @@ class Resource(BaseModel, Generic[B]):
     __id_field__: ClassVar[str] = ""
     """The primary key field (``itemID``)."""
 
-    _attributes: dict[str, Any] = PrivateAttr(default_factory=dict)
-    _collection: CollectionBase[Any] | None = PrivateAttr(default=None)
-    _relations: dict[str, Any] = PrivateAttr(default_factory=dict)
-
-    @classmethod
-    def from_wire(
-        cls, attributes: dict[str, Any], collection: CollectionBase[Any] | None = None, *, given: bool = False
-    ) -> Self:
-        """A resource from a record as the API sent it, or as the user gave it (``given``: then
-        ints, Decimals, floats, bools and datetimes are converted as the wire would carry them,
-        and what cannot be is an :class:`InvalidValueError`)."""
-        try:
-            resource = cls.model_validate(attributes)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(part) for part in first["loc"])
-            entity = cls.__entity__ or cls.__name__
-            if given:
-                raise InvalidValueError(
-                    f"{entity} field {where!r} cannot take {first['input']!r} ({first['msg']})"
-                ) from exc
-            raise InvalidResponseError(
-                f"{entity} field {where!r} has a value of the wrong type: "
-                f"{first['input']!r} ({first['msg']})",
-                body=attributes,
-            ) from exc
-        # one assignment for the three private attributes (the hot path of every listing)
-        object.__setattr__(
-            resource,
-            "__pydantic_private__",
-            {"_attributes": attributes, "_collection": collection, "_relations": {}},
-        )
-        return resource
-
     # --- the raw record -------------------------------------------------------------------------
     @property
     def attributes(self) -> dict[str, Any]:
         """The record exactly as given or returned by the API."""
-        return self._attributes
+        state = self.__pydantic_private__
+        found: dict[str, Any] = (state if state is not None else self._state())["_attributes"]
+        return found
 
     @property
     def id(self) -> int:
@@ -276,15 +245,18 @@ class Resource(BaseModel, Generic[B]):
             raise LightspeedError(
                 f"this {type(self).__name__} is not bound to a client (build it from a collection)"
             )
-        return self._collection
+        bound: CollectionBase[Any] = self._collection
+        return bound
 
     def _replace(self, other: Resource[Any]) -> None:
         """Take ``other``'s state in place (after an update); relations are reloaded on next use."""
+        other._ensure_validated()
         object.__setattr__(self, "__dict__", other.__dict__)
         object.__setattr__(self, "__pydantic_extra__", other.__pydantic_extra__)
         object.__setattr__(self, "__pydantic_fields_set__", other.__pydantic_fields_set__)
-        self._attributes = other._attributes
-        self._relations = {}
+        state = self._state()
+        shared = other._state().get("_shared_fields", False)
+        state.update(_attributes=other._attributes, _relations={}, _lazy=False, _shared_fields=shared)
 
     def _take(self, result: object) -> Any:
         """Adopt an answer in place and return this record; with the async client, a coroutine

@@ -40,6 +40,11 @@ def _number(value: Any) -> Decimal | None:
 
 
 def _to_int(value: Any) -> Any:
+    if type(value) is str and value:
+        try:
+            return int(value)  # the wire's "135", at native speed (the same as the path below)
+        except ValueError:
+            pass
     if value == "" or value is None:
         return None
     if isinstance(value, int) and not isinstance(value, bool):
@@ -51,6 +56,11 @@ def _to_int(value: Any) -> Any:
 
 
 def _to_decimal(value: Any) -> Any:
+    if type(value) is str and value:
+        try:
+            return Decimal(value.strip())  # the wire's "6.5"
+        except InvalidOperation:
+            return value
     if value == "" or value is None:
         return None
     number = _number(value)
@@ -66,6 +76,8 @@ def _to_bool(value: Any) -> Any:
 
 def wire_text(value: Any) -> Any:
     """A scalar as the wire writes it: ``True`` -> ``"true"``, ``4.50`` -> ``"4.5"``, dates in ISO."""
+    if type(value) is str:  # what the wire sends: first, for speed
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float | Decimal):

@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx2
 
+from . import _json
 from .errors import InvalidResponseError
 
 
@@ -51,7 +52,7 @@ def decode_json(response: httpx2.Response) -> dict[str, Any]:
     if not content.strip():
         return {}
     try:
-        payload = json.loads(content)
+        payload = _json.loads(content)
     except RecursionError as exc:
         raise InvalidResponseError(
             f"the JSON from {response.request.method} {response.request.url.path} is nested too deep "

@@ -45,7 +45,10 @@ def authorize(sandbox: Sandbox, http: httpx2.Client, **extra: str) -> str:
 
 
 def token(sandbox: Sandbox, http: httpx2.Client, encoding: str = "form", **fields: str) -> httpx2.Response:
+    """POST the token endpoint; a code exchange names the redirect URI the code was issued for."""
     form = {"client_id": sandbox.client_id, **fields}
+    if fields.get("grant_type") == "authorization_code":
+        form.setdefault("redirect_uri", "https://localhost/callback")
     url = f"{sandbox.auth_url}/token"
     if encoding == "json":
         return http.post(url, json=form)

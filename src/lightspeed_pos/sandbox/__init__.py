@@ -16,16 +16,16 @@ import math
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import httpx2
 
-from ._app import EngineLike, SandboxApp
+from ._app import MAX_BODY_BYTES, EngineLike, SandboxApp
 from ._engine import Engine
 from ._faults import Faults
-from ._oauth import OAuthServer, TokenPair
+from ._oauth import DEFAULT_REDIRECT_URIS, OAuthServer, TokenPair
 from ._ratelimit import RateLimiter
 from ._serve import ServedSandbox, serve_asgi
 from ._state import SandboxState, ServedInfo, WriteCounter, default_state_path
@@ -153,8 +153,10 @@ class Sandbox:
         faults: Faults | None = None,
         client_id: str = DEFAULT_CLIENT_ID,
         client_secret: str = DEFAULT_CLIENT_SECRET,
+        redirect_uris: Sequence[str] = DEFAULT_REDIRECT_URIS,
         clock: Callable[[], float] | None = None,
         engine: EngineLike | None = None,
+        max_body_bytes: int = MAX_BODY_BYTES,
         state: SandboxState | str | os.PathLike[str] | None = None,
     ) -> None:
         _check_settings(
@@ -176,6 +178,7 @@ class Sandbox:
         self.client_secret = client_secret
         oauth = OAuthServer(
             clients={client_id: client_secret},
+            redirect_uris={client_id: list(redirect_uris)},
             account_ids=list(engine.account_ids),
             token_lifetime=token_lifetime,
             clock=clock,
@@ -191,7 +194,9 @@ class Sandbox:
         self._writes = WriteCounter(engine) if self.state is not None else None
         self._saved_writes = 0
         pipeline: EngineLike = self._writes if self._writes is not None else engine
-        self.app = SandboxApp(pipeline, oauth=oauth, limiter=limiter, faults=faults, clock=clock)
+        self.app = SandboxApp(
+            pipeline, oauth=oauth, limiter=limiter, faults=faults, clock=clock, max_body_bytes=max_body_bytes
+        )
 
     def save_state(self) -> bool:
         """Write the data to the state file (``state=``) if it changed; ``True`` when written."""
@@ -205,6 +210,11 @@ class Sandbox:
             self.state.save(stores)
         self._saved_writes = writes
         return True
+
+    def register_redirect_uri(self, redirect_uri: str) -> None:
+        """Register one more redirect URI for the sandbox's client (``/authorize`` redirects only
+        to registered ones; :data:`DEFAULT_REDIRECT_URIS` are registered from the start)."""
+        self.app.oauth.register_redirect_uri(self.client_id, redirect_uri)
 
     @property
     def account_ids(self) -> list[int]:
@@ -228,9 +238,10 @@ class Sandbox:
     def token_url(self) -> str:
         return f"{self.auth_url}/token"
 
-    def issue_tokens(self, account_id: int | None = None) -> TokenPair:
-        """A fresh access/refresh token pair for ``account_id`` (default: the demo account)."""
-        return self.app.oauth.issue(self.client_id, account_id)
+    def issue_tokens(self, account_id: int | None = None, scope: str = "employee:all") -> TokenPair:
+        """A fresh access/refresh token pair for ``account_id`` (default: the demo account) with
+        ``scope`` (space-separated; docs/reference.md#oauth-scopes)."""
+        return self.app.oauth.issue(self.client_id, account_id, scope)
 
     def transport(self, *, sleep: Callable[[float], None] = time.sleep) -> SandboxTransport:
         """An in-process sync transport onto this sandbox."""

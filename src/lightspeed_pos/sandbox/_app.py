@@ -14,18 +14,31 @@ import logging
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from dataclasses import replace
 from typing import Any, Protocol
 from urllib.parse import parse_qsl
+
+import anyio
+import anyio.to_thread
 
 from lightspeed_pos._cost import request_cost
 
 from ._buttons import JWKS_PATH, jwks_response
 from ._faults import Faults, proxy_error_page
 from ._oauth import API_ACCESS_DENIED, OAuthServer
+from ._oauth_wire import INVALID_REQUEST, OAuthError
 from ._ratelimit import RateDecision, RateLimiter, format_number
+from ._scopes import allows, required_scopes
 from ._types import ApiRequest, ApiResponse, AuthContext
 
-__all__ = ["EngineLike", "SandboxApp", "lower_headers"]
+__all__ = ["MAX_BODY_BYTES", "EngineLike", "SandboxApp", "lower_headers"]
+
+MAX_BODY_BYTES = 4 * 1024 * 1024
+"""The default limit of an API request body (an image upload included); more is a 413."""
+OAUTH_MAX_BODY_BYTES = 64 * 1024
+"""The limit of an OAuth request body (a few form fields)."""
+MAX_QUERY_CHARS = 16 * 1024
+"""The longest query string accepted; more is a 414."""
 
 logger = logging.getLogger("lightspeed_pos.sandbox")
 
@@ -61,6 +74,10 @@ def _classic_error(status: int, reason: str, message: str, error_class: str) -> 
     )
 
 
+def _internal_error() -> ApiResponse:
+    return _classic_error(500, "Internal Server Error", "An internal error occurred.", "Exception")
+
+
 def _rate_limited(decision: RateDecision) -> ApiResponse:
     if decision.limit_type == "api-burst-limiter":
         message = (
@@ -87,8 +104,10 @@ class SandboxApp:
         limiter: RateLimiter,
         faults: Faults | None = None,
         clock: Callable[[], float] = time.monotonic,
+        max_body_bytes: int = MAX_BODY_BYTES,
     ) -> None:
         self.engine = engine
+        self.max_body_bytes = max_body_bytes
         self.oauth = oauth
         self.limiter = limiter
         self._clock = clock
@@ -116,14 +135,68 @@ class SandboxApp:
         return self._asgi
 
     def handle(self, request: ApiRequest) -> ApiResponse:
-        """Answer one request (any path); thread-safe."""
-        if request.path.startswith("/auth/oauth/"):
-            return self.oauth.handle(request)
+        """Answer one request (any path); thread-safe. Never raises: an unexpected error is
+        logged and answered as the API's JSON 500."""
+        try:
+            early = self.admit(request)
+            if early is not None:
+                return early
+            if len(request.body) > self.body_limit(request.path):
+                return self.too_large(request.path)
+            if request.path.startswith("/auth/oauth/"):
+                return self.oauth.handle(request)
+            if request.path.startswith("/API/"):
+                return self._api(request)
+            if request.path == JWKS_PATH:
+                return jwks_response()
+            return _classic_error(404, "Not Found", "No route for this path.", "Exception")
+        except Exception:
+            logger.exception("sandbox failed on %s %s", request.method, request.path[:200])
+            return _internal_error()
+
+    def body_limit(self, path: str) -> int:
+        """The largest body accepted on ``path``: :attr:`max_body_bytes`, or a small one for OAuth."""
+        return OAUTH_MAX_BODY_BYTES if path.startswith("/auth/oauth/") else self.max_body_bytes
+
+    def admit(self, request: ApiRequest) -> ApiResponse | None:
+        """What is answered before the body is read (``request.body`` is not looked at): an API
+        request is authenticated (401) and checked against its token's scopes (403) first, then
+        a declared ``Content-Length`` over the limit is a 413 and a too long URL a 414."""
         if request.path.startswith("/API/"):
-            return self._api(request)
-        if request.path == JWKS_PATH:
-            return jwks_response()
-        return _classic_error(404, "Not Found", f"No route for {request.path}.", "Exception")
+            auth = self.oauth.authenticate(request)
+            if auth is None:
+                return ApiResponse.json_body(401, API_ACCESS_DENIED)
+            if not allows(auth.scope, request.method, request.path):
+                return _classic_error(
+                    403,
+                    "Forbidden",
+                    "The access token's scope does not allow this request; it needs one of: "
+                    + ", ".join(sorted(required_scopes(request.method, request.path) or ())),
+                    "Exception",
+                )
+        if sum(len(k) + len(v) + 2 for k, v in request.query) > MAX_QUERY_CHARS:
+            return _classic_error(
+                414, "URI Too Long", f"The query string exceeds {MAX_QUERY_CHARS} characters.", "Exception"
+            )
+        declared = request.headers.get("content-length", "")
+        if (
+            declared.isascii()
+            and declared.isdigit()
+            and (len(declared) > 18 or int(declared) > self.body_limit(request.path))
+        ):
+            return self.too_large(request.path)
+        return None
+
+    def too_large(self, path: str) -> ApiResponse:
+        """The 413 for a body over :meth:`body_limit`."""
+        limit = self.body_limit(path)
+        if path.startswith("/auth/oauth/"):
+            return OAuthError(
+                413, "invalid_request", INVALID_REQUEST, f"The request body exceeds {limit} bytes"
+            ).response()
+        return _classic_error(
+            413, "Payload Too Large", f"The request body exceeds {limit} bytes.", "Exception"
+        )
 
     def _api(self, request: ApiRequest) -> ApiResponse:
         auth = self.oauth.authenticate(request)
@@ -173,8 +246,8 @@ class SandboxApp:
         try:
             return self.engine.handle(request, auth)
         except Exception:
-            logger.exception("sandbox engine failed on %s %s", request.method, request.path)
-            return _classic_error(500, "Internal Server Error", "An internal error occurred.", "Exception")
+            logger.exception("sandbox engine failed on %s %s", request.method, request.path[:200])
+            return _internal_error()
 
 
 class SandboxASGI:
@@ -194,26 +267,25 @@ class SandboxASGI:
             return
         if scope["type"] != "http":
             return
-        chunks = []
-        while True:
-            message = await receive()
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body") or message["type"] == "http.disconnect":
-                break
         headers = lower_headers((k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"])
         host = headers.get("host") or "{}:{}".format(*(scope.get("server") or ("127.0.0.1", 80)))
-        request = ApiRequest(
+        head = ApiRequest(
             method=scope["method"].upper(),
             path=scope["path"],
             query=tuple(parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)),
             headers=headers,
-            body=b"".join(chunks),
+            body=b"",
             origin=f"{scope.get('scheme', 'http')}://{host}",
         )
-        response = self.app.handle(request)
+        response = self.app.admit(head)
+        if response is None:
+            body = await _read_body(receive, self.app.body_limit(head.path))
+            if body is None:
+                response = self.app.too_large(head.path)
+            else:
+                # the engine works in a worker thread: the event loop keeps answering others
+                response = await anyio.to_thread.run_sync(self.app.handle, replace(head, body=body))
         if response.delay > 0:
-            import anyio
-
             await anyio.sleep(response.delay)
         if response.drop_connection:
             await _drop(receive, send)
@@ -223,6 +295,21 @@ class SandboxASGI:
             out.append((b"content-length", str(len(response.body)).encode("ascii")))
         await send({"type": "http.response.start", "status": response.status, "headers": out})
         await send({"type": "http.response.body", "body": response.body})
+
+
+async def _read_body(receive: Receive, limit: int) -> bytes | None:
+    """The request body, or ``None`` as soon as it grows past ``limit`` bytes (the rest unread)."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body") or message["type"] == "http.disconnect":
+            return b"".join(chunks)
 
 
 async def _drop(receive: Receive, send: Send) -> None:

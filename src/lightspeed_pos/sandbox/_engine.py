@@ -9,10 +9,10 @@ endpoint table (``_catalog.py``).
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -21,6 +21,7 @@ from typing import Any
 from .._catalog import ResourceSpec, catalog
 from ._actions import answer_action
 from ._entities import Ctx
+from ._jsonbody import InvalidBody
 from ._reads import Scope, legacy_query, v3_query
 from ._relations import answer, parse_load_relations, render
 from ._reports import sync_report
@@ -28,7 +29,7 @@ from ._schema import parent_table, table_key
 from ._seed import build_store
 from ._store import AccountStore, sync_inventory
 from ._types import ApiRequest, ApiResponse, AuthContext
-from ._wire import ApiError, bad_request, envelope, not_found, stamp
+from ._wire import ApiError, bad_request, envelope, not_found, record_id, stamp
 from ._writes import body_object, create, delete, response_relations, update
 
 OPERATIONS = {
@@ -117,14 +118,22 @@ class Engine:
     # -- requests -----------------------------------------------------------------------------
 
     def handle(self, request: ApiRequest, auth: AuthContext) -> ApiResponse:
-        """Answer one API request (thread-safe: one lock around the whole store)."""
+        """Answer one API request (thread-safe: one lock around the whole store).
+
+        A write is all or nothing: whatever it changed is undone when it fails, whether on a
+        validation error (the API's 400) or on an unexpected error.
+        """
         with self._lock:
             try:
-                return self._dispatch(request, auth)
+                with ExitStack() as transactions:
+                    if request.method != "GET":
+                        for store in self._stores.values():
+                            transactions.enter_context(store.transaction())
+                    return self._dispatch(request, auth)
             except ApiError as error:
                 return error.response()
-            except json.JSONDecodeError:
-                return bad_request("The request body is not valid JSON.").response()
+            except InvalidBody as error:
+                return bad_request(str(error)).response()
 
     def _dispatch(self, request: ApiRequest, auth: AuthContext) -> ApiResponse:
         path = re.sub(r"\.(json|xml)$", "", request.path.rstrip("/"))
@@ -153,11 +162,12 @@ class Engine:
         return self._resource(store, found, request, v3)
 
     def _authorised(self, raw_id: str, auth: AuthContext) -> AccountStore:
-        if not raw_id.isdigit() or int(raw_id) not in self._stores:
-            raise not_found("Account", raw_id)
-        if int(raw_id) != auth.account_id:
+        account_id = record_id(raw_id)
+        if account_id is None or account_id not in self._stores:
+            raise not_found("Account", raw_id[:40])
+        if account_id != auth.account_id:
             raise ApiError(403, f"The access token does not grant access to account '{raw_id}'.")
-        return self._stores[int(raw_id)]
+        return self._stores[account_id]
 
     def _resource(self, store: AccountStore, found: Route, request: ApiRequest, v3: bool) -> ApiResponse:
         spec, table = found.spec, found.table

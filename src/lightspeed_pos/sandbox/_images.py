@@ -10,7 +10,6 @@ other body is a 400.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -18,6 +17,7 @@ from email.policy import HTTP
 from typing import Any
 
 from ._entities import Ctx
+from ._jsonbody import InvalidBody, parse_json
 from ._relations import answer
 from ._types import ApiRequest, ApiResponse
 from ._wire import bad_request, not_found, to_wire
@@ -56,8 +56,8 @@ def form_data(parts: dict[str, tuple[str | None, bytes]]) -> dict[str, Any]:
     raw = fields.pop("data", "")
     if raw:
         try:
-            data = json.loads(raw)
-        except ValueError as exc:
+            data = parse_json(raw)
+        except InvalidBody as exc:
             raise bad_request("The 'data' part must be a JSON object.") from exc
         if not isinstance(data, dict):
             raise bad_request("The 'data' part must be a JSON object.")

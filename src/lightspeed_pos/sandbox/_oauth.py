@@ -2,7 +2,12 @@
 (docs/reference.md#oauth).
 
 Authorization-code grant with optional PKCE (S256 or plain), auto-approved for the demo account;
-codes live 60 seconds and are single-use. Access tokens look like RS256 JWTs (claims ``jti``,
+codes live 60 seconds and are single-use: presenting a used code again revokes every token issued
+from it. ``/authorize`` redirects only to a URI registered for the client (on the loopback hosts
+over http any port matches, as RFC 8252 §7.3 asks; the default client registers
+:data:`DEFAULT_REDIRECT_URIS`); a code issued for an explicit ``redirect_uri`` is exchanged only
+with that same ``redirect_uri`` (league/oauth2-server's rule).
+Access tokens look like RS256 JWTs (claims ``jti``,
 ``iss``, ``aud``, ``sub``, ``acct``, ``scope``, ``iat``, ``nbf``, ``exp``); refresh tokens look like
 league/oauth2-server's ``def50200...``. A refresh grant rotates both tokens; the old refresh token
 stays valid until an access token minted from it is first used (deferred revocation, 2026-01-15).
@@ -21,7 +26,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from ._oauth_wire import (
     API_ACCESS_DENIED,
@@ -33,11 +38,23 @@ from ._oauth_wire import (
     parse_form,
 )
 from ._types import ApiRequest, ApiResponse, AuthContext
+from ._wire import record_id
 
-__all__ = ["API_ACCESS_DENIED", "SCOPES", "OAuthServer", "TokenPair"]
+__all__ = ["API_ACCESS_DENIED", "DEFAULT_REDIRECT_URIS", "SCOPES", "OAuthServer", "TokenPair"]
+
+DEFAULT_REDIRECT_URIS = (
+    "https://localhost/callback",
+    "http://127.0.0.1/callback",
+    "http://localhost/callback",
+)
+"""What a sandbox client registers unless told otherwise: docs/reference.md#oauth-authorize's ``https://localhost``
+for tests, and the loopback callbacks (any port) the CLI's browser login listens on."""
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]", "::1"})
 
 ISSUER = "https://cloud.lightspeedapp.com"
 CODE_LIFETIME = 60.0
+USED_CODE_MEMORY = 24 * 3600.0
+"""How long a used code is remembered, so that presenting it again revokes its tokens."""
 REFRESH_LIFETIME = 30 * 24 * 3600.0
 _SCOPE_NAMES = """
     all admin admin_employees admin_inventory admin_purchases admin_shops admin_void_sale categories
@@ -61,12 +78,31 @@ class TokenPair:
 @dataclass
 class _Code:
     client_id: str
-    redirect_uri: str
+    redirect_uri: str | None
+    """The ``redirect_uri`` the authorization request named (``None``: the registered default)."""
     scope: str
     account_id: int
     expires_at: float
     challenge: str | None
     challenge_method: str
+
+
+def redirect_matches(registered: str, given: str) -> bool:
+    """Exact match, except that an http loopback URI matches on any port (RFC 8252 §7.3)."""
+    if registered == given:
+        return True
+    try:
+        want, got = urlsplit(registered), urlsplit(given)
+        loopback = want.scheme == "http" and want.hostname in LOOPBACK_HOSTS and got.port is not None
+    except ValueError:
+        return False
+    return loopback and (got.scheme, got.hostname, got.path, got.query, got.fragment) == (
+        want.scheme,
+        want.hostname,
+        want.path,
+        want.query,
+        want.fragment,
+    )
 
 
 @dataclass
@@ -81,6 +117,8 @@ class _Grant:
     """Issued through PKCE without a client secret: refreshing needs no secret either."""
     access_token: str
     """The access token issued with this refresh token."""
+    origin: str = ""
+    """The authorization code this grant descends from (through any number of refreshes)."""
     revoked: bool = False
 
 
@@ -108,16 +146,20 @@ class OAuthServer:
         clients: dict[str, str],
         account_ids: list[int],
         token_lifetime: float = 3600.0,
-        redirect_uri: str = "https://localhost/callback",
+        redirect_uris: dict[str, list[str]] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.clients = dict(clients)
+        self.redirect_uris: dict[str, list[str]] = {
+            client: list((redirect_uris or {}).get(client, DEFAULT_REDIRECT_URIS)) for client in self.clients
+        }
+        """Client id -> its registered redirect URIs (the first is used when a request names none)."""
         self.account_ids = list(account_ids)
         self.token_lifetime = token_lifetime
-        self.redirect_uri = redirect_uri
         self._clock = clock
         self._epoch = time.time() - clock()
         self._codes: dict[str, _Code] = {}
+        self._used_codes: dict[str, _Code] = {}
         self._grants: dict[str, _Grant] = {}
         self._access: dict[str, _Access] = {}
         self._lock = threading.Lock()
@@ -176,16 +218,24 @@ class OAuthServer:
                 "Code challenge method must be one of `plain` or `S256`",
             )
         account = request.param("account_id")
-        account_id = int(account) if account and account.isdigit() else self.account_ids[0]
+        account_id = self.account_ids[0] if not account else record_id(account)
         if account_id not in self.account_ids:
             raise OAuthError(
                 400, "access_denied", "The resource owner or authorization server denied the request."
             )
-        redirect_uri = request.param("redirect_uri") or self.redirect_uri
+        given = request.param("redirect_uri")
+        registered = self.redirect_uris.get(client_id, [])
+        if given is not None and not any(redirect_matches(uri, given) for uri in registered):
+            raise OAuthError(
+                401, "invalid_client", "Client authentication failed", "Unregistered redirect_uri"
+            )
+        if given is None and not registered:
+            raise invalid_request("redirect_uri")
+        redirect_uri = given if given is not None else registered[0]
         code = _b64url(secrets.token_bytes(48))
         with self._lock:
             self._codes[code] = _Code(
-                client_id, redirect_uri, scope, account_id, self._clock() + CODE_LIFETIME, challenge, method
+                client_id, given, scope, account_id, self._clock() + CODE_LIFETIME, challenge, method
             )
         params = {"code": code}
         if request.param("state") is not None:
@@ -234,13 +284,22 @@ class OAuthServer:
             raise invalid_request("code")
         code = self._codes.pop(code_value, None)
         if code is None:
+            used = self._used_codes.get(code_value)
+            if used is not None:  # a replayed code: whoever holds it, its tokens are no longer safe
+                for grant in self._grants.values():
+                    if grant.origin == code_value:
+                        self._revoke_grant(grant)
+                raise invalid_grant("Authorization code has been revoked")
             raise invalid_grant("Cannot decrypt the authorization code")
         if code.expires_at < self._clock():
             raise invalid_grant("Authorization code has expired")
         if code.client_id != client_id:
             raise invalid_grant("Authorization code was not issued to this client")
-        if "redirect_uri" in form and form["redirect_uri"] != code.redirect_uri:
-            raise OAuthError(401, "invalid_client", "Client authentication failed")
+        if code.redirect_uri is not None:
+            if form.get("redirect_uri") is None:
+                raise invalid_request("redirect_uri")
+            if form["redirect_uri"] != code.redirect_uri:
+                raise OAuthError(400, "invalid_request", INVALID_REQUEST, "Invalid redirect URI")
         if code.challenge is not None:
             verifier = form.get("code_verifier")
             if not verifier:
@@ -251,7 +310,24 @@ class OAuthServer:
                 raise invalid_grant("Failed to verify `code_verifier`.")
         elif not secret_given:
             raise invalid_client()
-        return self._mint(client_id, code.account_id, code.scope, public=not secret_given)
+        pair = self._mint(client_id, code.account_id, code.scope, public=not secret_given, origin=code_value)
+        self._forget_expired_codes()
+        self._used_codes[code_value] = code
+        return pair
+
+    def _forget_expired_codes(self) -> None:
+        """Used codes are remembered for :data:`USED_CODE_MEMORY` seconds after they expire."""
+        now = self._clock()
+        for value in [v for v, c in self._used_codes.items() if c.expires_at + USED_CODE_MEMORY < now]:
+            del self._used_codes[value]
+
+    def register_redirect_uri(self, client_id: str, redirect_uri: str) -> None:
+        """Allow ``/authorize`` to send ``client_id``'s codes to ``redirect_uri`` too."""
+        if client_id not in self.clients:
+            raise ValueError(f"unknown client {client_id!r}")
+        with self._lock:
+            if redirect_uri not in self.redirect_uris[client_id]:
+                self.redirect_uris[client_id].append(redirect_uri)
 
     def _refresh(self, form: dict[str, str], client_id: str, *, secret_given: bool) -> TokenPair:
         token = form.get("refresh_token")
@@ -268,10 +344,19 @@ class OAuthServer:
             raise invalid_grant("Token has been revoked")
         if grant.expires_at < self._clock():
             raise invalid_grant("Token has expired")
-        return self._mint(client_id, grant.account_id, grant.scope, public=grant.public, replaces=token)
+        return self._mint(
+            client_id, grant.account_id, grant.scope, public=grant.public, replaces=token, origin=grant.origin
+        )
 
     def _mint(
-        self, client_id: str, account_id: int, scope: str, *, public: bool, replaces: str | None = None
+        self,
+        client_id: str,
+        account_id: int,
+        scope: str,
+        *,
+        public: bool,
+        replaces: str | None = None,
+        origin: str = "",
     ) -> TokenPair:
         """Issue a new access token and refresh token (the caller holds the lock)."""
         now = self._clock()
@@ -300,7 +385,7 @@ class OAuthServer:
         context = AuthContext(account_id=account_id, client_id=client_id, scope=scope)
         self._access[access_token] = _Access(context, now + self.token_lifetime, claims, replaces)
         self._grants[refresh_token] = _Grant(
-            client_id, account_id, scope, now + REFRESH_LIFETIME, public, access_token
+            client_id, account_id, scope, now + REFRESH_LIFETIME, public, access_token, origin
         )
         return TokenPair(access_token, refresh_token, math.ceil(self.token_lifetime))
 

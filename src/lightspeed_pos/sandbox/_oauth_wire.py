@@ -7,11 +7,11 @@ Errors are ``{"error", "error_description", "hint"}`` with league/oauth2-server'
 
 from __future__ import annotations
 
-import json
 from email.parser import BytesParser
 from email.policy import HTTP
 from urllib.parse import parse_qsl
 
+from ._jsonbody import InvalidBody, parse_json
 from ._types import ApiRequest, ApiResponse
 
 __all__ = [
@@ -67,29 +67,56 @@ def invalid_client() -> OAuthError:
 
 
 def parse_form(request: ApiRequest) -> dict[str, str]:
-    """The fields of a JSON, multipart/form-data or form-urlencoded body (first value wins)."""
+    """The fields of a JSON, multipart/form-data or form-urlencoded body (first value wins).
+
+    A body that cannot be read (bad UTF-8, refused JSON, broken multipart) is a 400
+    ``invalid_request``, never a crash.
+    """
     content_type = request.headers.get("content-type", "").lower()
     body = request.body
     if not body:
         return {}
-    if "multipart/form-data" in content_type:
-        head = f"Content-Type: {request.headers['content-type']}\r\n\r\n".encode("latin-1")
-        message = BytesParser(policy=HTTP).parsebytes(head + body)
-        fields: dict[str, str] = {}
-        for part in message.iter_parts():
-            name = part.get_param("name", header="content-disposition")
-            payload = part.get_payload(decode=True)
-            if isinstance(name, str) and isinstance(payload, bytes):
-                fields.setdefault(name, payload.decode("utf-8"))
-        return fields
-    if "json" in content_type or body.lstrip()[:1] == b"{":
-        try:
-            data = json.loads(body)
-        except ValueError as exc:
-            raise OAuthError(
-                400, "invalid_request", INVALID_REQUEST, "The request body is not valid JSON"
-            ) from exc
-        if not isinstance(data, dict):
-            raise OAuthError(400, "invalid_request", INVALID_REQUEST, "The request body must be an object")
-        return {str(key): str(value) for key, value in data.items() if value is not None}
-    return dict(reversed(parse_qsl(body.decode("utf-8"), keep_blank_values=True)))
+    try:
+        if "multipart/form-data" in content_type:
+            return _multipart(request)
+        if "json" in content_type or body.lstrip()[:1] == b"{":
+            return _json_form(body)
+        return dict(
+            reversed(parse_qsl(body.decode("utf-8", "strict"), keep_blank_values=True, errors="strict"))
+        )
+    except OAuthError:
+        raise
+    except (ValueError, LookupError, TypeError, AttributeError) as exc:  # bad UTF-8, broken multipart
+        raise OAuthError(400, "invalid_request", INVALID_REQUEST, "The request body cannot be read") from exc
+
+
+def _json_form(body: bytes) -> dict[str, str]:
+    try:
+        data = parse_json(body)
+    except InvalidBody as exc:
+        raise OAuthError(
+            400, "invalid_request", INVALID_REQUEST, "The request body is not valid JSON"
+        ) from exc
+    if not isinstance(data, dict):
+        raise OAuthError(400, "invalid_request", INVALID_REQUEST, "The request body must be an object")
+    fields = {}
+    for key, value in data.items():
+        if isinstance(value, dict | list):
+            raise OAuthError(400, "invalid_request", INVALID_REQUEST, f"Check the `{key}` parameter")
+        if value is not None:
+            fields[str(key)] = str(value)
+    return fields
+
+
+def _multipart(request: ApiRequest) -> dict[str, str]:
+    head = f"Content-Type: {request.headers['content-type']}\r\n\r\n".encode("latin-1", "replace")
+    message = BytesParser(policy=HTTP).parsebytes(head + request.body)
+    if not message.is_multipart():
+        raise ValueError("not a multipart body")
+    fields: dict[str, str] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True)
+        if isinstance(name, str) and isinstance(payload, bytes):
+            fields.setdefault(name, payload.decode("utf-8", "strict"))
+    return fields

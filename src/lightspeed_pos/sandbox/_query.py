@@ -8,7 +8,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -17,10 +16,11 @@ from typing import Any
 
 from .._catalog import ResourceSpec
 from .._querystring import CONTROL_PARAMS  # shared with the client: parameters that are not filters
+from ._jsonbody import bounded_decimal, parse_json
 from ._relations import Tree, related_values, resolve
 from ._schema import field_types, layout, specs_by_table
 from ._store import AccountStore
-from ._wire import Record, bad_request, boolean, decimal, parse_datetime
+from ._wire import Record, bad_request, boolean, decimal, parse_datetime, record_id
 
 Predicate = Callable[[Record], bool]
 
@@ -47,6 +47,8 @@ def parse_condition(raw: str) -> Condition:
                 return Condition(op, (low, high))
             if op == "IN":
                 return Condition(op, _in_values(rest))
+            if op in ("~", "!~") and len(rest) > MAX_LIKE_CHARS:
+                raise bad_request(f"A LIKE pattern may hold at most {MAX_LIKE_CHARS} characters.")
             return Condition(op, (rest,))
     return Condition("=", (raw,))
 
@@ -68,7 +70,7 @@ def _in_values(rest: str) -> tuple[str, ...]:
 
 def _typed(value: str, kind: str) -> Any:
     if kind in ("integer", "decimal"):
-        return decimal(value)
+        return decimal(value)  # bounded: out-of-range text counts as zero
     if kind == "datetime":
         return parse_datetime(value)
     if kind == "boolean":
@@ -76,16 +78,56 @@ def _typed(value: str, kind: str) -> Any:
     return value.casefold()
 
 
-def _like(pattern: str) -> re.Pattern[str]:
-    parts = (".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern)
-    return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
+MAX_LIKE_CHARS = 256
+"""The longest LIKE pattern (``~``/``!~``) accepted."""
+
+
+def like(value: str, pattern: str) -> bool:
+    """SQL LIKE, case-insensitive: ``%`` any run of characters, ``_`` one character.
+
+    No regex backtracking: the pattern is cut at each ``%``; the first piece must match at the
+    start, the last at the end, and each piece between is taken at its leftmost match (which is
+    always right for ``%``). Work is at most len(value) x len(pattern), whatever the pattern.
+    """
+    text, pieces = value.casefold(), pattern.casefold().split("%")
+    if len(pieces) == 1:
+        return len(text) == len(pieces[0]) and _piece_at(text, pieces[0], 0)
+    first, *middle, last = pieces
+    if len(first) + len(last) > len(text) or not _piece_at(text, first, 0):
+        return False
+    if not _piece_at(text, last, len(text) - len(last)):
+        return False
+    position, end = len(first), len(text) - len(last)
+    for piece in middle:
+        found = _find(text, piece, position, end)
+        if found < 0:
+            return False
+        position = found + len(piece)
+    return True
+
+
+def _piece_at(text: str, piece: str, start: int) -> bool:
+    """Whether ``piece`` (``_`` = any one character) matches ``text`` at ``start``."""
+    if start < 0 or start + len(piece) > len(text):
+        return False
+    return all(p == "_" or p == text[start + i] for i, p in enumerate(piece))
+
+
+def _find(text: str, piece: str, start: int, end: int) -> int:
+    """The leftmost position >= ``start`` where ``piece`` fits before ``end``; -1 if none."""
+    if "_" not in piece:
+        return text.find(piece, start, end)
+    for position in range(start, end - len(piece) + 1):
+        if _piece_at(text, piece, position):
+            return position
+    return -1
 
 
 def compare(value: str, cond: Condition, kind: str) -> bool:
     """Whether a stored wire value satisfies a condition, comparing by the field's type."""
     op = cond.op
     if op in ("~", "!~"):
-        hit = _like(cond.operands[0]).fullmatch(value) is not None
+        hit = like(value, cond.operands[0])
         return hit if op == "~" else not hit
     left = _typed(value, kind)
     rights = [_typed(v, kind) for v in cond.operands]
@@ -237,32 +279,44 @@ def encode_cursor(values: list[Any]) -> str:
     return base64.b64encode(json.dumps(values, separators=(",", ":")).encode()).decode()
 
 
+MAX_CURSOR_CHARS = 2048
+
+
 def decode_cursor(raw: str) -> list[Any]:
+    """A cursor's ``[sortValue..., id]``, checked: short, a JSON list of strings or bounded numbers
+    ending in a record id (400 ``Invalid pagination cursor.`` otherwise)."""
+    invalid = bad_request("Invalid pagination cursor.")
+    if len(raw) > MAX_CURSOR_CHARS:
+        raise invalid
     try:
-        values = json.loads(base64.b64decode(raw.encode(), validate=False))
+        values = parse_json(base64.b64decode(raw.encode(), validate=False))
     except (ValueError, binascii.Error) as exc:
-        raise bad_request("Invalid pagination cursor.") from exc
-    if not isinstance(values, list) or not values:
-        raise bad_request("Invalid pagination cursor.")
+        raise invalid from exc
+    if not isinstance(values, list) or not 1 <= len(values) <= 4:
+        raise invalid
+    if any(not isinstance(v, str | int | Decimal) or isinstance(v, bool) for v in values):
+        raise invalid
+    if record_id(str(values[-1])) is None:
+        raise invalid
     return values
 
 
 def cursor_values(record: Record, table: str, field: str, id_field: str) -> list[Any]:
     """``[sortValue, id]``, or ``[id]`` when sorting by the id (docs/reference.md#cursor-pagination)."""
-    record_id = int(record.get(id_field) or 0)
+    own_id = int(record.get(id_field) or 0)
     if field == id_field:
-        return [record_id]
+        return [own_id]
     value: Any = record.get(field, "")
     if field_types(table).get(field) == "integer":
         value = int(decimal(value))
-    return [value, record_id]
+    return [value, own_id]
 
 
 def cursor_key(values: list[Any], table: str, field: str, id_field: str) -> tuple[Any, int]:
-    record_id = int(decimal(values[-1]))
+    last = str(record_id(str(values[-1])) or 0)
     if field == id_field:
-        return sort_key(table, field)({id_field: str(record_id), field: str(record_id)})
-    fake = {field: str(values[0]) if len(values) > 1 else "", id_field: str(record_id)}
+        return sort_key(table, field)({id_field: last, field: last})
+    fake = {field: str(values[0]) if len(values) > 1 else "", id_field: last}
     return sort_key(table, field)(fake)
 
 
@@ -289,14 +343,12 @@ def window(
 
 def parse_limit(raw: str | None, default: int = 100) -> int:
     """``limit``: default 100. Above 100 it is clamped to 100 — the docs give a 0-100 range and an
-    "automatic 100 limit", but not what happens above it (docs/reference.md#limit-above-100); clamping is the
-    lenient reading. Negative or non-numeric limits are a 400."""
+    "automatic 100 limit", but not what happens above it (docs/reference.md#limit-above-100);
+    clamping is the lenient reading. Negative, non-numeric or out-of-range limits (``NaN``,
+    ``1e1000000``) are a 400, decided before any conversion."""
     if raw is None or raw == "":
         return default
-    try:
-        value = int(Decimal(raw))
-    except ArithmeticError as exc:
-        raise bad_request(f"Invalid limit '{raw}'.") from exc
-    if value < 0:
-        raise bad_request(f"Invalid limit '{raw}'.")
-    return min(value, 100)
+    value = bounded_decimal(raw)
+    if value is None or value < 0:
+        raise bad_request(f"Invalid limit '{raw[:40]}'.")
+    return min(int(value), 100)

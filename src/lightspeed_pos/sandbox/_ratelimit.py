@@ -99,6 +99,7 @@ class RateLimiter:
         time_scale: float = 1.0,
         enabled: bool = True,
         burst_max: int | None = None,
+        initial_level: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if time_scale <= 0:
@@ -111,6 +112,9 @@ class RateLimiter:
         self.burst_max = burst_max if burst_max is not None else max(1, round(self.size * 2 / 9))
         self.burst_limit = max(1, round(self.burst_max * self.time_scale))
         """Requests allowed per real second (the burst threshold, scaled like the drip)."""
+        self.initial_level = float(initial_level)
+        """The level of a bucket at its first request (0: a fresh bucket; the size: one already
+        at its limit, as for a store that has been read at full rate for a while)."""
         self._clock = clock
         self._start = clock()
         self._buckets: dict[BucketKey, _BucketState] = {}
@@ -123,7 +127,7 @@ class RateLimiter:
         """Charge ``cost`` to the bucket of ``key`` if the limiters let the request through."""
         with self._lock:
             now = self._model_time()
-            state = self._buckets.setdefault(key, _BucketState(updated=now))
+            state = self._buckets.setdefault(key, _BucketState(level=self.initial_level, updated=now))
             state.level = max(0.0, state.level - (now - state.updated) * self.drip_rate)
             state.updated = now
             # Burst windows are one second of real time, their threshold scaled with time: clients

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from .._catalog import ResourceSpec
+from ._jsonbody import bounded_decimal
 from ._query import (
     FilterBuilder,
     Predicate,
@@ -190,10 +191,10 @@ def legacy_query(scope: Scope) -> ApiResponse:
     """A V1/V2 query: ``limit``/``offset``, ``orderby``/``orderby_desc``, ``@attributes.count``."""
     request = scope.request
     limit = parse_limit(request.param("limit"))
-    try:
-        offset = max(0, int(request.param("offset") or 0))
-    except ValueError as exc:
-        raise bad_request("Invalid offset.") from exc
+    offset_value = bounded_decimal(request.param("offset") or "0")
+    if offset_value is None:
+        raise bad_request("Invalid offset.")
+    offset = max(0, int(offset_value))
     id_field = primary(scope)
     field = request.param("orderby") or id_field
     descending = (request.param("orderby_desc") or "0") not in ("0", "", "false")

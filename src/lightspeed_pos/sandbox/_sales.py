@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from ._entities import After, Ctx, default_price
+from ._references import check_references
 from ._schema import READ_ONLY, field_types, layout
 from ._store import AccountStore
 from ._wire import Record, bad_request, cents, decimal, is_true, money, one_or_many, to_wire, unwrap_children
@@ -27,7 +28,7 @@ def scalars(table: str, payload: dict[str, Any]) -> dict[str, str]:
     types = field_types(table)
     fields = layout(table)
     return {
-        k: to_wire(v, types.get(k))
+        k: to_wire(v, types.get(k), k)
         for k, v in payload.items()
         if k in fields and k not in READ_ONLY and not isinstance(v, dict | list)
     }
@@ -68,6 +69,7 @@ def draft_line(ctx: Ctx, sale: Record, payload: dict[str, Any], existing: Record
         if "tax" not in changes:
             line["tax"] = item.get("tax", "false")
     line["timeStamp"] = ctx.now
+    check_references(ctx.store, "SaleLine", line, existing)
     return line
 
 
@@ -186,7 +188,9 @@ def sale_before(ctx: Ctx, draft: Record, payload: dict[str, Any], existing: Reco
     tax_category = store.get("TaxCategory", draft.get("taxCategoryID") or "0")
     stored_lines = store.children("SaleLine", "saleID", existing["saleID"]) if existing else []
     by_id = {line["saleLineID"]: line for line in stored_lines}
-    lines = dict(by_id)
+    lines = {
+        key: dict(line) for key, line in by_id.items()
+    }  # priced as copies: stored ones change only by update
     for index, entry in enumerate(unwrap_children(payload.get("SaleLines"), "SaleLine")):
         line_id = str(entry.get("saleLineID", ""))
         key = line_id if line_id in by_id else f"new{index}"
@@ -202,6 +206,7 @@ def sale_before(ctx: Ctx, draft: Record, payload: dict[str, Any], existing: Reco
         for key in ("registerID", "employeeID"):
             if payment.get(key, "0") == "0":
                 payment[key] = draft.get(key, "0")
+        check_references(store, "SalePayment", payment, None)
     total_sale(draft, list(lines.values()), payments + new_payments, tax_category, tax_class_names(store))
     completing = is_true(draft["completed"]) and not (existing and is_true(existing["completed"]))
     if completing and decimal(draft["balance"]) != 0:

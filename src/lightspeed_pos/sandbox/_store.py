@@ -7,20 +7,37 @@ up to date on every write, so a 100 000-item store stays fast to read.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from ._schema import layout, specs_by_table
 from ._wire import Record
+from ._wire import record_id as parse_id
+
+Undo = Callable[[], None]
+
+
+class Journal:
+    """The undo steps of the write in progress (shared by an account's tables); see
+    :meth:`AccountStore.transaction`."""
+
+    def __init__(self) -> None:
+        self.steps: list[Undo] | None = None
+
+    def record(self, step: Undo) -> None:
+        if self.steps is not None:
+            self.steps.append(step)
 
 
 class Table:
     """Records of one entity, in insertion (= id) order."""
 
-    def __init__(self, name: str, id_field: str) -> None:
+    def __init__(self, name: str, id_field: str, journal: Journal | None = None) -> None:
         self.name = name
         self.id_field = id_field
+        self.journal = journal or Journal()
         self.rows: dict[int, Record] = {}
         self.next_id = 1
         self.version = 0
@@ -54,6 +71,8 @@ class Table:
         """Insert a record; it gets the next id unless it already carries one."""
         record_id = int(record.get(self.id_field) or 0) or self.next_id
         record[self.id_field] = str(record_id)
+        next_id, replaced = self.next_id, self.rows.get(record_id)
+        self.journal.record(lambda: self._undo_insert(record_id, next_id, replaced))
         self.next_id = max(self.next_id, record_id + 1)
         self.rows[record_id] = record
         for name, index in self._indexes.items():
@@ -64,6 +83,10 @@ class Table:
     def update(self, record: Record, changes: dict[str, Any]) -> None:
         """Change a stored record in place, keeping indexes right."""
         record_id = int(record[self.id_field])
+        if self.journal.steps is not None:
+            before = {key: record[key] for key in changes if key in record}
+            added = [key for key in changes if key not in record]
+            self.journal.record(lambda: self._undo_update(record, before, added))
         for name, index in self._indexes.items():
             if name in changes and changes[name] != record.get(name):
                 index.get(str(record.get(name, "")), {}).pop(record_id, None)
@@ -77,7 +100,41 @@ class Table:
             for name, index in self._indexes.items():
                 index.get(str(record.get(name, "")), {}).pop(record_id, None)
             self.version += 1
+            removed = record
+            self.journal.record(lambda: self._restore(record_id, removed))
         return record
+
+    # -- undo (run in reverse order by AccountStore.transaction) ---------------------------
+
+    def _unindex(self, record_id: int, record: Record) -> None:
+        for name, index in self._indexes.items():
+            index.get(str(record.get(name, "")), {}).pop(record_id, None)
+
+    def _restore(self, record_id: int, record: Record) -> None:
+        self.rows[record_id] = record
+        self.rows = dict(sorted(self.rows.items()))
+        for name, index in self._indexes.items():
+            index.setdefault(str(record.get(name, "")), {})[record_id] = None
+        self.version += 1
+
+    def _undo_insert(self, record_id: int, next_id: int, replaced: Record | None) -> None:
+        record = self.rows.pop(record_id, None)
+        if record is not None:
+            self._unindex(record_id, record)
+        self.next_id = next_id
+        self.version += 1
+        if replaced is not None:
+            self._restore(record_id, replaced)
+
+    def _undo_update(self, record: Record, before: dict[str, Any], added: list[str]) -> None:
+        record_id = int(record[self.id_field])
+        self._unindex(record_id, record)
+        for key in added:
+            record.pop(key, None)
+        record.update(before)
+        for name, index in self._indexes.items():
+            index.setdefault(str(record.get(name, "")), {})[record_id] = None
+        self.version += 1
 
     def load(self, records: list[Record]) -> None:
         """Bulk-insert seed records that already carry ascending ids (no index upkeep)."""
@@ -112,6 +169,21 @@ class AccountStore:
     account_id: int
     name: str
     tables: dict[str, Table] = field(default_factory=dict)
+    journal: Journal = field(default_factory=Journal, repr=False)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All or nothing: when the block raises, every insert, update and delete it made through
+        the tables is undone (newest first) and the error goes on. Not re-entrant."""
+        self.journal.steps = []
+        try:
+            yield
+        except BaseException:
+            for step in reversed(self.journal.steps):
+                step()
+            raise
+        finally:
+            self.journal.steps = None
 
     def table(self, name: str) -> Table:
         """The table (created empty on first use, for every catalogue entity)."""
@@ -119,14 +191,12 @@ class AccountStore:
         if found is None:
             spec = specs_by_table().get(name)
             id_field = spec.id_field if spec and spec.id_field else name[:1].lower() + name[1:] + "ID"
-            found = self.tables[name] = Table(name, id_field)
+            found = self.tables[name] = Table(name, id_field, self.journal)
         return found
 
     def get(self, name: str, record_id: str | int) -> Record | None:
-        try:
-            return self.table(name).get(int(record_id))
-        except ValueError:
-            return None
+        number = record_id if isinstance(record_id, int) else parse_id(record_id)
+        return None if number is None else self.table(name).get(number)
 
     def children(self, name: str, fk: str, value: str) -> list[Record]:
         return self.table(name).where(fk, value)

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ._jsonbody import parse_json
+
 
 @dataclass(frozen=True)
 class AuthContext:
@@ -54,7 +56,8 @@ class ApiRequest:
         return None
 
     def json(self) -> Any:
-        return json.loads(self.body.decode("utf-8")) if self.body else None
+        """The body as JSON, read strictly (``_jsonbody.parse_json``; ``InvalidBody`` when refused)."""
+        return parse_json(self.body)
 
 
 @dataclass

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from ._jsonbody import bounded_decimal
 from ._types import ApiResponse
 
 Record = dict[str, Any]
@@ -24,6 +25,8 @@ HTTP_REASONS = {
     404: "Not Found",
     405: "Method Not Allowed",
     409: "Conflict",
+    413: "Payload Too Large",
+    414: "URI Too Long",
     422: "Unprocessable Entity",
     500: "Internal Server Error",
 }
@@ -61,15 +64,36 @@ def bad_request(message: str) -> ApiError:
 
 
 def decimal(value: Any) -> Decimal:
-    """Parse a wire or JSON number; ``""``/``None``/garbage count as zero."""
+    """Parse a stored or JSON number; ``""``/``None``/garbage (and anything out of bounds, see
+    ``_jsonbody.bounded_decimal``) count as zero."""
     if isinstance(value, Decimal):
-        return value
+        return value if value.is_finite() else Decimal(0)
     if isinstance(value, bool) or value is None:
         return Decimal(int(bool(value)))
-    try:
-        return Decimal(str(value).strip() or "0")
-    except InvalidOperation:
+    if isinstance(value, int | float):
+        value = repr(value)
+    return bounded_decimal(str(value)) or Decimal(0)
+
+
+def strict_decimal(value: Any, name: str) -> Decimal:
+    """A number given for field ``name`` in a write: a JSON number or numeric string of bounded
+    size (``""``/``null`` are zero); anything else is the API's 400."""
+    if value is None or value == "":
         return Decimal(0)
+    if isinstance(value, bool):
+        raise bad_request(f"Invalid value for '{name}': expected a number.")
+    text = value if isinstance(value, str) else str(value)
+    parsed = bounded_decimal(text)
+    if parsed is None:
+        raise bad_request(f"Invalid value '{text[:40]}' for '{name}': expected a number.")
+    return parsed
+
+
+def record_id(text: str) -> int | None:
+    """A path or cursor id as an int: ASCII digits only, at most 18 of them (else ``None``)."""
+    if not text or len(text) > 18 or not text.isascii() or not text.isdigit():
+        return None
+    return int(text)
 
 
 def money(value: Any) -> str:
@@ -126,23 +150,30 @@ def parse_datetime(text: str) -> datetime | None:
     return (parsed.replace(tzinfo=None) - offset).replace(tzinfo=UTC)
 
 
-def to_wire(value: Any, field_type: str | None) -> str:
-    """Convert a JSON request value to its stored wire string, by the field's declared type."""
+def to_wire(value: Any, field_type: str | None, name: str = "value") -> str:
+    """Convert a JSON request value to its stored wire string, by the field's declared type.
+
+    Numbers are checked (:func:`strict_decimal`; an integer field takes whole numbers only):
+    ``"abc"``, ``"NaN"`` or ``"1e999999999"`` for a number is a 400, never stored.
+    """
     if value is None:
         return "0" if field_type in ("integer", "decimal") else ""
     if field_type == "boolean":
         return boolean(value)
     if field_type == "decimal":
-        return money(value)
-    if field_type == "integer" and not isinstance(value, str):
-        return money(value)
+        return money(strict_decimal(value, name))
+    if field_type == "integer":
+        number = strict_decimal(value, name)
+        if number != number.to_integral_value():
+            raise bad_request(f"Invalid value '{value}' for '{name}': expected a whole number.")
+        return money(number)
     if field_type == "datetime" and isinstance(value, str) and value:
         parsed = parse_datetime(value)
         return stamp(parsed) if parsed else value
     if isinstance(value, bool):
         return boolean(value)
     if isinstance(value, float | int | Decimal):
-        return money(value)
+        return money(strict_decimal(value, name))
     return str(value)
 
 

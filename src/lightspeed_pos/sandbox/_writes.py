@@ -21,6 +21,7 @@ from ._entities import (
     item_on_delete,
     shop_before,
 )
+from ._references import check_references
 from ._sales import sale_before, sale_line_before, sale_line_on_delete, scalars
 from ._schema import layout
 from ._transfers import transfer_before
@@ -63,6 +64,7 @@ def create(
             draft[stamp_field] = ctx.now
     draft[spec.id_field] = "0"  # the table assigns the next id
     after = _before(ctx, table, draft, payload, None)
+    check_references(ctx.store, table, draft, None)
     record = ctx.store.table(table).insert(draft)
     if after:
         after(record)
@@ -77,6 +79,7 @@ def update(ctx: Ctx, table: str, record: Record, payload: dict[str, Any]) -> Rec
     if "timeStamp" in draft:
         draft["timeStamp"] = ctx.now
     after = _before(ctx, table, draft, payload, record)
+    check_references(ctx.store, table, draft, record)
     ctx.store.table(table).update(record, draft)
     if after:
         after(record)
