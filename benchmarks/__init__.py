@@ -9,7 +9,10 @@ Every figure is a ratio measured in one run next to its baselines:
 * :mod:`benchmarks.overhead` - requests per second and CPU per request of ``Client`` and
   ``AsyncClient`` against raw httpx2 plus ``json.loads``, and the parse time of a 100-item page;
 * :mod:`benchmarks.memory` - peak RSS while iterating 100,000 items with ``each()`` against
-  ``all()``, each in its own subprocess.
+  ``all()``, each in its own subprocess;
+* :mod:`benchmarks.shared` - processes x threads on one account sharing the bucket through Redis
+  (efficiency and 429s, beside separate throttlers), and a refresh storm of processes sharing one
+  token (refreshes per minute, refresh tokens spent twice or lost).
 
 Results go to ``benchmarks/results.json`` and a table in ``docs/benchmarks.md``; targets are
 checked here (PASS/FAIL in the table), never by timed assertions in tests.

@@ -18,7 +18,7 @@ from ._auth import AsyncTokens
 from ._base_client import DEFAULT_BASE_URL, DEFAULT_LIMITS, DEFAULT_TIMEOUT, BaseClient
 from ._body import DEFAULT_MAX_RESPONSE_SIZE
 from ._collection_base import Op
-from ._flow import Event, Flow, GetToken, Refresh, RequestSpec, Send, Sleep
+from ._flow import Event, Flow, GetToken, Refresh, Release, RequestSpec, Reserve, Send, Sleep
 from ._retry import RetryPolicy
 from ._wire import ParamsInput, decode_json
 from .errors import InvalidResponseError
@@ -28,6 +28,7 @@ from .telemetry import Telemetry
 if TYPE_CHECKING:
     from .models import Locale, Session
     from .models.account import AsyncAccount
+    from .shared import SharedState
 
 T = TypeVar("T")
 
@@ -65,6 +66,7 @@ class AsyncClient(BaseClient):
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         event_hooks: EventHooks | None = None,
         telemetry: Telemetry | bool | None = None,
+        shared: SharedState | None = None,
     ) -> None:
         super().__init__(
             oauth_token_holder,
@@ -81,6 +83,7 @@ class AsyncClient(BaseClient):
             max_response_size=max_response_size,
             event_hooks=event_hooks,
             telemetry=telemetry,
+            shared=shared,
         )
 
     # --- carrying out flows and ops ------------------------------------------------------------
@@ -113,6 +116,12 @@ class AsyncClient(BaseClient):
                         result = await self._receive(step.request)
                     except (httpx2.TransportError, InvalidResponseError) as exc:
                         error = exc
+                elif isinstance(step, Reserve):
+                    result = await self._buckets.reserve(step.key, step.cost)
+                elif isinstance(step, Release):
+                    await self._buckets.release(
+                        step.key, step.cost, step.headers, sent=step.sent, sent_at=step.sent_at
+                    )
                 elif isinstance(step, Sleep):
                     await self._sleep(step.seconds)
                 elif isinstance(step, GetToken):
@@ -181,6 +190,7 @@ class AsyncClient(BaseClient):
     # --- lifecycle -------------------------------------------------------------------------------
     async def close(self) -> None:
         """Close the HTTP connections (unless ``http_client`` was given)."""
+        await self._buckets.aclose()
         if self._owns_http:
             await self._http.aclose()
 

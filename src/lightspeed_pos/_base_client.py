@@ -15,7 +15,7 @@ from ._catalog import ResourceSpec
 from ._collection_base import model_for, spec_for
 from ._flow import Flow, FlowSettings, RequestSpec, request_flow
 from ._observe import observe
-from ._ratelimit import Throttler
+from ._ratelimit import AsyncBuckets, Throttler
 from ._retry import RetryPolicy
 from ._version import __version__
 from ._wire import ParamsInput, encode_params, encode_payload
@@ -59,6 +59,7 @@ class BaseClient:
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         event_hooks: EventHooks | None = None,
         telemetry: Telemetry | bool | None = None,
+        shared: Any = None,
     ) -> None:
         self._hooks = check_event_hooks(event_hooks)
         if telemetry is None or telemetry is True:
@@ -78,13 +79,25 @@ class BaseClient:
             "Accept-Encoding": ACCEPT_ENCODING,
             "User-Agent": user_agent or f"lightspeed-pos/{__version__}",
         }
+        self.shared = shared
+        """The state shared with other processes (``shared=RedisState(...)``), or ``None``."""
+        self._buckets = self._make_buckets(shared)
         self._settings = FlowSettings(
-            self.throttler, policy, headers, rng or random.Random(), max_response_size
+            self.throttler, policy, headers, rng or random.Random(), max_response_size, self._buckets
         )
         self._collections: dict[tuple[str, int | None], Any] = {}
         self._tokens: Any = None
         self._account_tokens: dict[str, Any] = {}
         self._set_holder(oauth_token_holder)
+
+    def _make_buckets(self, shared: Any) -> Any:
+        """Where Reserve and Release go: this client's throttler, or the shared state's buckets
+        (which keep the throttler up to date from the headers, and fall back on it)."""
+        if shared is None:
+            return AsyncBuckets(self.throttler) if self.asynchronous else self.throttler
+        if not callable(getattr(shared, "buckets", None)):
+            raise TypeError("shared must be a shared state such as lightspeed_pos.shared.RedisState")
+        return shared.buckets(self.throttler, asynchronous=self.asynchronous)
 
     def _set_holder(self, holder: Any, account_id: int | str | None = None) -> None:
         """The token holder for every account (``account_id=None``) or for one account."""

@@ -14,7 +14,7 @@ from ._base_client import DEFAULT_BASE_URL, DEFAULT_LIMITS, DEFAULT_TIMEOUT, Bas
 from ._body import DEFAULT_MAX_RESPONSE_SIZE
 from ._collection import Collection
 from ._collection_base import Op
-from ._flow import Event, Flow, GetToken, Refresh, RequestSpec, Send, Sleep
+from ._flow import Event, Flow, GetToken, Refresh, Release, RequestSpec, Reserve, Send, Sleep
 from ._retry import RetryPolicy
 from ._wire import ParamsInput, decode_json
 from .errors import InvalidResponseError
@@ -23,6 +23,7 @@ from .telemetry import Telemetry
 
 if TYPE_CHECKING:
     from .models import Account, Locale, Session
+    from .shared import SharedState
 
 T = TypeVar("T")
 
@@ -35,6 +36,9 @@ class Client(BaseClient):
     ``oauth_token_holder`` gives the access token (``oauth_token``) and renews it
     (``refresh_oauth_token()``). Pass ``transport`` to talk to something else than the network
     (the sandbox's in-process transport, a mock), or ``http_client`` to bring your own.
+    ``shared=RedisState("redis://...")`` shares each account's bucket with every process and
+    machine using the same Redis (see :mod:`lightspeed_pos.shared`); by default the bucket is
+    this client's own.
     """
 
     _collection_class = Collection
@@ -59,6 +63,7 @@ class Client(BaseClient):
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         event_hooks: EventHooks | None = None,
         telemetry: Telemetry | bool | None = None,
+        shared: SharedState | None = None,
     ) -> None:
         super().__init__(
             oauth_token_holder,
@@ -75,6 +80,7 @@ class Client(BaseClient):
             max_response_size=max_response_size,
             event_hooks=event_hooks,
             telemetry=telemetry,
+            shared=shared,
         )
 
     # --- carrying out flows and ops ------------------------------------------------------------
@@ -106,6 +112,12 @@ class Client(BaseClient):
                         result = self._receive(step.request)
                     except (httpx2.TransportError, InvalidResponseError) as exc:
                         error = exc
+                elif isinstance(step, Reserve):
+                    result = self._buckets.reserve(step.key, step.cost)
+                elif isinstance(step, Release):
+                    self._buckets.release(
+                        step.key, step.cost, step.headers, sent=step.sent, sent_at=step.sent_at
+                    )
                 elif isinstance(step, Sleep):
                     self._sleep(step.seconds)
                 elif isinstance(step, GetToken):

@@ -32,7 +32,8 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any
 
-from lightspeed_pos._catalog import ResourceSpec, catalog
+from lightspeed_pos._catalog import ResourceSpec
+from lightspeed_pos._paths import below_account, match
 
 __all__ = ["endpoint_of", "is_to_many", "nested_records", "request_cost"]
 
@@ -102,9 +103,9 @@ class _Params:
 def _resource_segments(path: str) -> list[str]:
     """``/API/V3/Account/1/Sale/5/SaleLine.json`` -> ``["Sale", "5", "SaleLine"]``."""
     path = path.split("?", 1)[0]
-    match = re.search(r"/Account/[^/]+/(.*)$", path)
-    if match:
-        rest = match.group(1)
+    split = below_account(path)
+    if split is not None and split[1] is not None:
+        rest = split[1]
     elif path.startswith("/"):
         # Account-less paths (/API/V3/Account.json, /API/Session.json) and unknown shapes.
         rest = path.rstrip("/").rsplit("/", 1)[-1]
@@ -135,28 +136,15 @@ def _base_cost(method: str, segments: list[str]) -> float:
 
 
 @cache
-def _patterns() -> tuple[tuple[re.Pattern[str], ResourceSpec], ...]:
-    """One regex per account-scoped catalogue row, longest paths first."""
-    rows = [spec for spec in catalog().resources if spec.path and spec.scope == "account"]
-    rows.sort(key=lambda spec: -spec.path.count("/"))
-    patterns = []
-    for spec in rows:
-        regex = re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(spec.path))
-        patterns.append((re.compile(f"^{regex}(?:/([^/]+))?$"), spec))
-    return tuple(patterns)
-
-
-@cache
 def _match(segments: tuple[str, ...]) -> tuple[ResourceSpec | None, bool]:
     """The catalogue row a path addresses, and whether it is a single-record path."""
     if not segments:
         return None, True
-    joined = "/".join(segments)
-    for pattern, spec in _patterns():
-        match = pattern.match(joined)
-        if match:
-            return spec, match.group(1) is not None
-    # Account.json, Account/{id}.json, Session.json: single records; unknown: a query.
+    found = match("/".join(segments))
+    if found is not None and found.action is None:
+        return found.spec, found.record_id is not None
+    # Account.json, Account/{id}.json, Session.json: single records; actions and unknown paths:
+    # a query unless they end in an id.
     return None, segments[0] in ("Account", "Session", "Locale") or segments[-1].isdigit()
 
 

@@ -1,7 +1,8 @@
 """How one request travels, written once for both clients.
 
-:func:`request_flow` is a generator: it yields instructions (:class:`Send` this request,
-:class:`Sleep` so long, :class:`GetToken`, :class:`Refresh` the token) and receives their results.
+:func:`request_flow` is a generator: it yields instructions (:class:`Reserve` room in the bucket,
+:class:`Send` this request, :class:`Release` the room, :class:`Sleep` so long, :class:`GetToken`,
+:class:`Refresh` the token) and receives their results.
 All the decisions — the bucket reservation, the single refresh on a 401, waiting out a 429,
 retrying a 502 or a dropped connection, mapping errors — are made here. The sync and async
 clients only carry out the instructions (the ``httpx.Auth.auth_flow`` trick).
@@ -12,15 +13,15 @@ from __future__ import annotations
 import json
 import logging
 import random
-import re
 from collections.abc import Generator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import httpx2
 
 from ._body import DEFAULT_MAX_RESPONSE_SIZE
-from ._cost import endpoint_of, request_cost
+from ._cost import request_cost
+from ._paths import below_account, match_url
 from ._querystring import encode_query
 from ._ratelimit import Throttler
 from ._retry import (
@@ -47,8 +48,6 @@ logger = logging.getLogger("lightspeed_pos")
 
 MAX_REFRESHES = 3
 """At most this many token refreshes for one request."""
-
-_ACCOUNT_IN_PATH = re.compile(r"/Account/(\d+)(?:/|\.json|$)")
 
 
 @dataclass(frozen=True)
@@ -82,7 +81,37 @@ class Event:
     payload: Any
 
 
-Instruction = Send | Sleep | GetToken | Refresh | Event
+@dataclass(frozen=True)
+class Reserve:
+    """Book ``cost`` in the bucket ``key``; the answer is 0, or the seconds to wait first."""
+
+    key: str
+    cost: float
+
+
+@dataclass(frozen=True)
+class Release:
+    """The request booked with ``cost`` is over: learn the bucket from ``headers`` (or estimate)."""
+
+    key: str
+    cost: float
+    headers: httpx2.Headers | None
+    sent: bool = True
+    sent_at: float | None = None
+
+
+Instruction = Send | Sleep | GetToken | Refresh | Reserve | Release | Event
+
+
+class Buckets(Protocol):
+    """What the flow itself calls on the buckets (the client carries out Reserve and Release):
+    the in-process :class:`~lightspeed_pos._ratelimit.Throttler` or a shared state's."""
+
+    def now(self) -> float: ...
+
+    def abandon(self, key: str, cost: float) -> None: ...
+
+
 Flow = Generator[Instruction, Any, httpx2.Response]
 
 
@@ -109,8 +138,8 @@ def target_url(spec: RequestSpec) -> httpx2.URL:
 
 def bucket_key(url: httpx2.URL) -> str:
     """Which bucket a request draws on: its account (``"global"`` outside an account)."""
-    match = _ACCOUNT_IN_PATH.search(url.path)
-    return match.group(1) if match else "global"
+    split = below_account(url.path)
+    return split[0] if split is not None and split[0].isdigit() else "global"
 
 
 def decoded_body(spec: RequestSpec) -> Any:
@@ -162,6 +191,12 @@ class FlowSettings:
     rng: random.Random = field(default_factory=random.Random)
     max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE
     """The cap on one answer's decoded body (see :class:`~lightspeed_pos._body.BodyReader`)."""
+    buckets: Buckets | None = None
+    """Where Reserve and Release are carried out: the throttler, or a shared state (``shared=``)."""
+
+    def __post_init__(self) -> None:
+        if self.buckets is None:
+            self.buckets = self.throttler
 
 
 def build_request(
@@ -177,8 +212,10 @@ def build_request(
 
 def _deletes_one_record(spec: RequestSpec, url: httpx2.URL) -> bool:
     """A DELETE of one record (``Item/5.json``), not of an action (``Customer/5/Anonymize.json``)."""
-    last = url.path.rstrip("/").rsplit("/", 1)[-1].split(".", 1)[0]
-    return spec.method == "DELETE" and last.isdigit() and endpoint_of(url.path) is not None
+    if spec.method != "DELETE":
+        return False
+    found = match_url(url.path)
+    return found is not None and found.one_record and (found.record_id or "").isdigit()
 
 
 def request_flow(settings: FlowSettings, spec: RequestSpec) -> Flow:
@@ -200,8 +237,9 @@ def request_flow(settings: FlowSettings, spec: RequestSpec) -> Flow:
     refreshes = 0
     own_refresh = False  # whether the last refresh was this request's own (not another's)
     unknown = False  # whether an earlier attempt may have been applied without the client knowing
+    buckets = settings.buckets or settings.throttler
     while True:
-        while (wait := settings.throttler.reserve(key, cost)) > 0:
+        while (wait := (yield Reserve(key, cost))) > 0:
             # every wait is capped: after it, the bucket is looked at again
             wait = min(wait, settings.policy.max_retry_after)
             logger.debug("bucket %s: waiting %.3fs before %s %s", key, wait, spec.method, url.path)
@@ -209,11 +247,11 @@ def request_flow(settings: FlowSettings, spec: RequestSpec) -> Flow:
         try:
             token: str = yield GetToken(key)
             request = build_request(settings, spec, token, url)
-            sent_at = settings.throttler.now()
+            sent_at = buckets.now()
             response: httpx2.Response = yield Send(request)
         except httpx2.TransportError as error:
             sent = was_sent(error)
-            settings.throttler.release(key, cost, None, sent=sent)
+            yield Release(key, cost, None, sent=sent)
             unknown = unknown or (write and sent)
             delay = retry_after_error(settings.policy, repeatable, error, attempt, settings.rng)
             if delay is None:
@@ -231,14 +269,14 @@ def request_flow(settings: FlowSettings, spec: RequestSpec) -> Flow:
             continue
         except InvalidResponseError as error:
             # answered, with a body the client refuses (too large, not decodable)
-            settings.throttler.release(key, cost, None, sent=True)
+            yield Release(key, cost, None, sent=True)
             error.may_have_been_applied = write
             raise
         except BaseException:
             # a token holder that failed, a cancelled task, a closed generator: give the room back
-            settings.throttler.release(key, cost, None, sent=False)
+            buckets.abandon(key, cost)
             raise
-        settings.throttler.release(key, cost, response.headers, sent_at=sent_at)
+        yield Release(key, cost, response.headers, sent_at=sent_at)
         status = response.status_code
         logger.debug(
             "%s %s -> %d (cost %s, bucket %s)",

@@ -128,6 +128,10 @@ class BucketSnapshot:
     size: float
     drip_rate: float
     in_flight: float
+    seen: bool = False
+    """Whether an answer has reported the level yet."""
+    burst_max: int | None = None
+    latency: float = 0.0
 
 
 class Throttler:
@@ -166,34 +170,21 @@ class Throttler:
         with self._lock:
             bucket = self._bucket(key)
             now = self._clock()
-            return BucketSnapshot(bucket.level_at(now), bucket.size, bucket.drip_rate, bucket.in_flight)
+            return BucketSnapshot(
+                bucket.level_at(now),
+                bucket.size,
+                bucket.drip_rate,
+                bucket.in_flight,
+                bucket.seen,
+                bucket.burst_max,
+                bucket.latency,
+            )
 
     def reserve(self, key: str, cost: float) -> float:
         """Book ``cost`` against ``key``'s bucket and return 0, or return the seconds to wait first."""
         with self._lock:
-            now = self._clock()
             bucket = self._bucket(key)
-            # Room is needed when the request reaches the server, a one-way trip from now: sending
-            # only once there is room now would waste that trip's worth of drip on every request.
-            # The credit stays below what the server's admission rule tolerates (it admits while
-            # the level is at most the size), counting the dating of the last level too.
-            trip = bucket.drip_rate * min(bucket.latency, MAX_LATENCY_CREDIT)
-            credit = min(trip, max(0.0, SAFE_SHARE * cost - trip))
-            level = max(0.0, bucket.level_at(now) - credit)
-            projected = level + bucket.in_flight + cost
-            alone = bucket.in_flight == 0 and level == 0.0
-            if projected > bucket.size and not alone:
-                return max((projected - bucket.size) / bucket.drip_rate, 0.001)
-            window = bucket.sent_at
-            while window and now - window[0] >= BURST_WINDOW:
-                window.popleft()
-            # Every send is counted, even before the first answer says what the burst limit is.
-            limit = burst_allowance(bucket.burst_max)
-            if limit is not None and len(window) >= limit:
-                return max(window[0] + BURST_WINDOW - now, 0.001)
-            window.append(now)
-            bucket.in_flight += cost
-            return 0.0
+            return book(bucket, self._clock(), cost, bucket.latency)
 
     def now(self) -> float:
         """The throttler's clock."""
@@ -214,40 +205,17 @@ class Throttler:
         measured while the request was at the server, taken as halfway between leaving and the
         answer. Dating it at the answer instead would add the round trip to every wait.
         """
+        answer = Answer.from_headers(headers)
         with self._lock:
             now = self._clock()
             bucket = self._bucket(key)
-            bucket.in_flight = max(0.0, bucket.in_flight - cost)
-            seen = parse_level(_header(headers, "X-LS-API-Bucket-Level")) if headers is not None else None
             if sent_at is not None and sent:
                 trip = max(0.0, now - sent_at) / 2
                 bucket.latency = trip if bucket.latency == 0.0 else 0.8 * bucket.latency + 0.2 * trip
             measured_at = now if sent_at is None else (sent_at + now) / 2
-            if seen is not None:
-                reported = max(0.0, seen[0] - bucket.drip_rate * (now - measured_at))
-                # An answer that overtook this one already carried a higher level: never go below
-                # the drained estimate, so a late answer cannot erase the cost of newer requests.
-                bucket.level = max(reported, bucket.level_at(now)) if bucket.seen else reported
-                bucket.size = seen[1]
-                bucket.seen = True
-                self.bucket_level, self.bucket_max = seen
-            elif sent:
-                bucket.level = bucket.level_at(now) + cost
-            else:
-                bucket.level = bucket.level_at(now)
-            bucket.updated_at = now
-            if headers is not None:
-                drip = parse_rate(_header(headers, "X-LS-API-Drip-Rate"))
-                if drip is not None:
-                    bucket.drip_rate = drip
-                    self.drip_rate = drip
-                burst = parse_level(_header(headers, "X-LS-API-Burst-Level"))
-                if burst is not None:
-                    bucket.burst_max = max(1, int(burst[1]))
-                    # Other clients' sends in the server's window count against this one too.
-                    limit = burst_allowance(bucket.burst_max)
-                    resync_window(bucket.sent_at, int(burst[0]), limit, measured_at)
-            if seen is not None:
+            settle(bucket, now, cost, answer, sent=sent, measured_at=measured_at)
+            if answer.level is not None:
+                self.bucket_level, self.bucket_max = answer.level
                 logger.debug(
                     "bucket %s: level %.3f/%.0f, drip %.3f/s",
                     key,
@@ -255,3 +223,118 @@ class Throttler:
                     bucket.size,
                     bucket.drip_rate,
                 )
+            if answer.drip is not None:
+                self.drip_rate = answer.drip
+
+    def abandon(self, key: str, cost: float) -> None:
+        """Give back a reservation whose request never left (no I/O: safe while a flow closes)."""
+        self.release(key, cost, None, sent=False)
+
+
+class AsyncBuckets:
+    """The in-process throttler as :class:`~lightspeed_pos.AsyncClient`'s loop uses it (it awaits
+    Reserve and Release, which a shared state carries out over the network)."""
+
+    def __init__(self, throttler: Throttler) -> None:
+        self.throttler = throttler
+
+    async def reserve(self, key: str, cost: float) -> float:
+        return self.throttler.reserve(key, cost)
+
+    async def release(
+        self,
+        key: str,
+        cost: float,
+        headers: Mapping[str, str] | None,
+        *,
+        sent: bool = True,
+        sent_at: float | None = None,
+    ) -> None:
+        self.throttler.release(key, cost, headers, sent=sent, sent_at=sent_at)
+
+    def now(self) -> float:
+        return self.throttler.now()
+
+    def abandon(self, key: str, cost: float) -> None:
+        self.throttler.abandon(key, cost)
+
+    async def aclose(self) -> None:
+        """Nothing to close in process."""
+
+
+# --- the bucket arithmetic: written once here, mirrored line by line by shared/_bucket.lua ------
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What one answer's headers say of the bucket; each part ``None`` when absent or malformed."""
+
+    level: tuple[float, float] | None = None
+    drip: float | None = None
+    burst: tuple[float, float] | None = None
+
+    @classmethod
+    def from_headers(cls, headers: Mapping[str, str] | None) -> Answer:
+        if headers is None:
+            return cls()
+        return cls(
+            parse_level(_header(headers, "X-LS-API-Bucket-Level")),
+            parse_rate(_header(headers, "X-LS-API-Drip-Rate")),
+            parse_level(_header(headers, "X-LS-API-Burst-Level")),
+        )
+
+
+def book(bucket: BucketState, now: float, cost: float, latency: float) -> float:
+    """Book ``cost`` in ``bucket`` at ``now`` and return 0, or return the seconds to wait first.
+
+    ``latency`` is the caller's one-way trip to the server. Room is needed when the request reaches
+    the server, a one-way trip from now: sending only once there is room now would waste that
+    trip's worth of drip on every request. The credit stays below what the server's admission rule
+    tolerates (it admits while the level is at most the size), counting the dating of the level.
+    """
+    trip = bucket.drip_rate * min(latency, MAX_LATENCY_CREDIT)
+    credit = min(trip, max(0.0, SAFE_SHARE * cost - trip))
+    level = max(0.0, bucket.level_at(now) - credit)
+    projected = level + bucket.in_flight + cost
+    alone = bucket.in_flight == 0 and level == 0.0
+    if projected > bucket.size and not alone:
+        return max((projected - bucket.size) / bucket.drip_rate, 0.001)
+    window = bucket.sent_at
+    while window and now - window[0] >= BURST_WINDOW:
+        window.popleft()
+    # Every send is counted, even before the first answer says what the burst limit is.
+    limit = burst_allowance(bucket.burst_max)
+    if limit is not None and len(window) >= limit:
+        return max(window[0] + BURST_WINDOW - now, 0.001)
+    window.append(now)
+    bucket.in_flight += cost
+    return 0.0
+
+
+def settle(
+    bucket: BucketState, now: float, cost: float, answer: Answer, *, sent: bool, measured_at: float
+) -> None:
+    """The request booked with ``cost`` is over at ``now``: learn from ``answer``, or estimate.
+
+    ``measured_at`` is when the server measured what it reported (mid-way through the round trip).
+    An answer that overtook this one already carried a higher level: the level never goes below
+    the drained estimate, so a late answer cannot erase the cost of newer requests.
+    """
+    bucket.in_flight = max(0.0, bucket.in_flight - cost)
+    if answer.level is not None:
+        reported = max(0.0, answer.level[0] - bucket.drip_rate * (now - measured_at))
+        bucket.level = max(reported, bucket.level_at(now)) if bucket.seen else reported
+        bucket.size = answer.level[1]
+        bucket.seen = True
+    elif sent:
+        bucket.level = bucket.level_at(now) + cost
+    else:
+        bucket.level = bucket.level_at(now)
+    bucket.updated_at = now
+    if answer.drip is not None:
+        bucket.drip_rate = answer.drip
+    if answer.burst is not None:
+        bucket.burst_max = max(1, int(answer.burst[1]))
+        # Other clients' sends in the server's window count against this one too.
+        limit = burst_allowance(bucket.burst_max)
+        resync_window(bucket.sent_at, int(answer.burst[0]), limit, measured_at)

@@ -15,8 +15,8 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from ._catalog import catalog
 from ._collection_base import model_for
+from ._paths import row_at
 from ._resource import RelatedList, RelationSpec, Resource
 from ._wire import nested, to_int
 from .query import Query
@@ -55,7 +55,7 @@ def nested_collection(
     if not spec.segment:
         return None
     path = f"{collection.spec.path}/{{{collection.spec.id_field}}}/{spec.segment}"
-    row = next((r for r in catalog().resources if r.path == path), None)
+    row = row_at(path)
     if row is None:
         return None
     parents = {name: to_int(resource.attributes.get(name)) or 0 for name in row.parents}

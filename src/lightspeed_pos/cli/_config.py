@@ -29,8 +29,9 @@ SETTING_NAMES = (
     "redirect_uri",
     "access_token",
     "sandbox_state",
+    "redis_url",
 )
-SECRET_SETTINGS = frozenset({"client_secret", "access_token"})
+SECRET_SETTINGS = frozenset({"client_secret", "access_token", "redis_url"})
 PROFILE_ENV = "LIGHTSPEED_PROFILE"
 
 

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from lightspeed_pos import Client, Collection
     from lightspeed_pos.oauth import OAuthSession, TokenStore
     from lightspeed_pos.sandbox import Sandbox, SandboxState
+    from lightspeed_pos.shared import RedisState
 
 __all__ = [
     "CliState",
@@ -125,6 +126,7 @@ class CliState:
     _client: Client | None = None
     _account_id: int | None = None
     _closers: list[Callable[[], object]] = field(default_factory=list)
+    _shared: RedisState | None = None
 
     def sandbox_state(self) -> SandboxState | None:
         """The state file of ``--sandbox`` (``sandbox_state``; ``off`` for none)."""
@@ -186,7 +188,25 @@ class CliState:
         path = self.settings.get("token_file")
         if self.sandbox_mode and path is None:
             return MemoryTokenStore()
+        shared = self.shared_state()
+        if shared is not None:
+            return shared_token_store(shared, self.settings.get("account_id"), FileTokenStore(path))
         return FileTokenStore(path)
+
+    def shared_state(self) -> RedisState | None:
+        """The Redis state of ``LIGHTSPEED_REDIS_URL`` (or ``redis_url`` in the config): the bucket
+        and the tokens shared with every other process using it. Not with ``--sandbox`` (an
+        in-process sandbox is this process's own)."""
+        url = self.settings.get("redis_url")
+        if not url or self.sandbox_mode:
+            return None
+        if self._shared is None:
+            from lightspeed_pos.shared import RedisState
+
+            client_id = self.settings.get("client_id") or "default"
+            self._shared = RedisState(url, namespace=f"lightspeed-{client_id}")
+            self._closers.append(self._shared.close)
+        return self._shared
 
     def session(self, *, redirect_uri: str | None = None, login: bool = True) -> OAuthSession:
         """The OAuth session; with ``--sandbox`` it is logged in already (unless ``login=False``)."""
@@ -240,7 +260,9 @@ class CliState:
                 holder = AccessToken(self.settings.get("access_token") or "")
             else:
                 holder = self.session()
-            self._client = Client(holder, base_url=base_url or DEFAULT_BASE_URL, http_client=http)
+            self._client = Client(
+                holder, base_url=base_url or DEFAULT_BASE_URL, http_client=http, shared=self.shared_state()
+            )
         return self._client
 
     @property
@@ -277,6 +299,18 @@ class CliState:
         for closer in reversed(self._closers):
             closer()
         self._closers.clear()
+
+
+def shared_token_store(shared: RedisState, account_id: str | None, local: TokenStore) -> TokenStore:
+    """The tokens in Redis, named after the account; the first use copies in the local file's."""
+    store = shared.token_store(f"account-{account_id}" if account_id else "default")
+    if store.load() is None:
+        tokens = local.load()
+        if tokens is not None:
+            with store.lock():
+                if store.load() is None:
+                    store.save(tokens)
+    return store
 
 
 def state_of(ctx: typer.Context) -> CliState:

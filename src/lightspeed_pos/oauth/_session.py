@@ -136,8 +136,8 @@ class OAuthSession:
         if self._expiring(tokens):
             logger.debug("the access token expires within %g s: refreshing it", self.refresh_margin)
             try:
-                tokens = self._refresh(stale_token=tokens.access_token)
-            except (APIConnectionError, ServerError) as exc:
+                tokens = self._refresh(stale_token=tokens.access_token, early=True)
+            except (APIConnectionError, ServerError, _RefreshDeferred) as exc:
                 left = tokens.expires_in(self._clock())
                 if left is None or left <= 0:
                     raise
@@ -291,7 +291,7 @@ class OAuthSession:
                 raise not_logged_in(self.store)
             return self._tokens
 
-    def _refresh(self, *, stale_token: str | None) -> TokenSet:
+    def _refresh(self, *, stale_token: str | None, early: bool = False) -> TokenSet:
         with self._lock:
             current = self._tokens
             if current is not None and current.access_token != stale_token and not self._expiring(current):
@@ -303,6 +303,8 @@ class OAuthSession:
                     raise not_logged_in(self.store)
                 if current is None:
                     current = self._tokens = stored
+                    if stale_token not in (None, stored.access_token) and not self._expiring(stored):
+                        return stored  # already refreshed by another session sharing the store
                 elif (
                     stored.refresh_token != current.refresh_token
                     and stored.obtained_at >= current.obtained_at
@@ -316,6 +318,7 @@ class OAuthSession:
                     raise LoginRequiredError("there is no refresh token")
                 if refresh_token == self._rejected_refresh_token:
                     raise LoginRequiredError("the refresh token was already rejected", error="invalid_grant")
+                self._take_refresh_slot(current, early=early)
                 form = {"grant_type": "refresh_token", "refresh_token": refresh_token}
                 try:
                     tokens = self._token_request(form, what="refresh token", previous=current)
@@ -329,6 +332,17 @@ class OAuthSession:
                 self._tokens = tokens
             logger.debug("refreshed the access token; rotated tokens saved to %r", self.store)
             return tokens
+
+    def _take_refresh_slot(self, current: TokenSet, *, early: bool) -> None:
+        """Stay under the server's refresh limit when the store counts refreshes across processes
+        (``take_refresh_slot``): an early refresh of a token that still works is put off; any
+        other waits for a slot."""
+        take = getattr(self.store, "take_refresh_slot", None)
+        if take is None:
+            return
+        left = current.expires_in(self._clock())
+        if not take(block=not (early and left is not None and left > 0)):
+            raise _RefreshDeferred("the refresh budget of this token is spent for now")
 
     def _token_request(self, form: dict[str, str], *, what: str, previous: TokenSet | None) -> TokenSet:
         """``POST /auth/oauth/token``: the tokens, or the error the answer means."""
@@ -367,6 +381,10 @@ class OAuthSession:
             raise APIConnectionError(
                 f"could not reach the OAuth server (POST {_no_query(url)}): {type(exc).__name__}"
             ) from exc
+
+
+class _RefreshDeferred(Exception):
+    """An early refresh put off: the store's refresh budget is spent and the token still works."""
 
 
 def _rotated_elsewhere(stored: TokenSet, held: TokenSet) -> bool:

@@ -8,17 +8,17 @@ method a 405; every write moves the ``timeStamp`` of what it changes.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from .._catalog import catalog
+from .._paths import match
 from ._action_call import Call, Handler
 from ._entities import Ctx, make_contact
 from ._images import UPLOAD_PATH, upload_image
 from ._relations import answer
+from ._schema import table_key
 from ._store import AccountStore
 from ._transfers import TRANSFER_ACTIONS
 from ._types import ApiRequest, ApiResponse, AuthContext
@@ -34,14 +34,6 @@ from ._wire import (
     unwrap_children,
 )
 from ._writes import create, response_relations
-
-
-@dataclass(frozen=True)
-class Action:
-    table: str
-    method: str
-    handler: Handler
-
 
 # -- sales ------------------------------------------------------------------------------------
 
@@ -301,21 +293,18 @@ def clone(call: Call) -> ApiResponse:
 
 # -- routing ----------------------------------------------------------------------------------
 
-ACTIONS: dict[tuple[str, str], Action] = {
-    ("Sale", "refund"): Action("Sale", "POST", refund),
-    ("Sale", "emailreceipt"): Action("Sale", "POST", email_receipt),
-    ("Register", "open"): Action("Register", "POST", open_register),
-    ("Register", "close"): Action("Register", "POST", close_register),
-    ("Register", "calculated"): Action("Register", "GET", calculated),
-    ("Customer", "anonymize"): Action("Customer", "DELETE", anonymize),
-    ("Workorder", "checkout"): Action("Workorder", "POST", checkout),
-    ("Workorder", "clone"): Action("Workorder", "POST", clone),
-    **{
-        ("Inventory/Transfer", name): Action("Transfer", "POST", handler)
-        for name, handler in TRANSFER_ACTIONS.items()
-    },
+HANDLERS: dict[tuple[str, str], Handler] = {
+    ("Sale", "refund"): refund,
+    ("Sale", "email_receipt"): email_receipt,
+    ("Register", "open_register"): open_register,
+    ("Register", "close_register"): close_register,
+    ("Register", "calculated"): calculated,
+    ("Customer", "anonymize"): anonymize,
+    ("Workorder", "checkout"): checkout,
+    ("Workorder", "clone"): clone,
+    **{("InventoryTransfer", name): handler for name, handler in TRANSFER_ACTIONS.items()},
 }
-ACTION_PATH = re.compile(r"(Sale|Register|Customer|Workorder|Inventory/Transfer)/([^/]+)/(\w+)")
+"""The handler of each action of the catalogue, by (row, action name)."""
 
 
 def answer_action(
@@ -325,13 +314,15 @@ def answer_action(
     is not one. ``now`` gives the write's timestamp (asked only for an action)."""
     if request.method == "POST" and UPLOAD_PATH.fullmatch(rest):
         return upload_image(Ctx(store, now()), rest, request)
-    match = ACTION_PATH.fullmatch(rest)
-    action = ACTIONS.get((match.group(1), match.group(3).lower())) if match else None
-    if match is None or action is None:
+    found = match(rest)
+    if found is None or found.action is None or found.record_id is None:
         return None
+    action, spec = found.action, found.spec
     if request.method != action.method:
-        raise ApiError(405, f"Method {request.method} is not allowed on {match.group(1)}/{match.group(3)}.")
-    record = store.get(action.table, match.group(2))
+        segment = rest.rsplit("/", 1)[-1]
+        raise ApiError(405, f"Method {request.method} is not allowed on {spec.path}/{segment}.")
+    table = table_key(spec)
+    record = store.get(table, found.record_id)
     if record is None:
-        raise not_found(action.table, match.group(2))
-    return action.handler(Call(Ctx(store, now()), request, auth, record))
+        raise not_found(table, found.record_id)
+    return HANDLERS[(spec.name, action.name)](Call(Ctx(store, now()), request, auth, record))

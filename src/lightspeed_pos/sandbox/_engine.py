@@ -15,10 +15,10 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
 from typing import Any
 
 from .._catalog import ResourceSpec, catalog
+from .._paths import match
 from ._actions import answer_action
 from ._entities import Ctx
 from ._jsonbody import InvalidBody
@@ -50,26 +50,12 @@ class Route:
     record_id: str | None
 
 
-@cache
-def _patterns() -> list[tuple[re.Pattern[str], ResourceSpec]]:
-    """One regex per account-scoped catalogue row, longest paths first."""
-    rows = [s for s in catalog().resources if s.scope == "account" and s.path]
-    rows.sort(key=lambda s: -len(s.path))
-    patterns = []
-    for spec in rows:
-        body = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>\\d+)", re.escape(spec.path))
-        patterns.append((re.compile(body + r"(?:/(?P<_rid>[^/]+))?"), spec))
-    return patterns
-
-
 def route(rest: str) -> Route | None:
-    for pattern, spec in _patterns():
-        match = pattern.fullmatch(rest)
-        if match:
-            groups = match.groupdict()
-            record_id = groups.pop("_rid")
-            return Route(spec, table_key(spec), {k: v for k, v in groups.items() if v}, record_id)
-    return None
+    """The catalogue row a path below ``Account/{id}/`` addresses (:func:`~lightspeed_pos._paths.match`)."""
+    found = match(rest)
+    if found is None or found.action is not None:
+        return None
+    return Route(found.spec, table_key(found.spec), found.parents, found.record_id)
 
 
 class Engine:

@@ -159,8 +159,8 @@ TRANSFER_ACTIONS: dict[str, Handler] = {
     "send": send,
     "archive": archive,
     "restore": restore,
-    "additems": add_items,
-    "updateitems": update_items,
-    "deleteitems": delete_items,
+    "add_items": add_items,
+    "update_items": update_items,
+    "delete_items": delete_items,
 }
-"""Lower-cased action segment -> handler, for ``Inventory/Transfer/{transferID}/<segment>``."""
+"""The catalogue's action name -> handler, for ``Inventory/Transfer/{transferID}/<segment>``."""

@@ -1,0 +1,346 @@
+"""Many processes on one account through the shared state (Redis): the bucket and the tokens.
+
+* ``bucket``: P processes x T threads read one account's items, each process with its own
+  ``Client``. With ``shared=RedisState(...)`` they draw on one bucket: efficiency is the ideal
+  time of what the server charged (``lower_bound`` of :mod:`benchmarks.ratelimit`) over the
+  achieved time, and the 429s are counted; beside it the same processes with separate
+  throttlers (the default), which each believe the bucket is theirs.
+* ``refresh storm``: P processes read with tokens that live a few seconds, and force a refresh
+  every few requests, for a while; the sandbox logs every refresh grant. Figures: refreshes,
+  the most in any minute (the server allows 5), refresh tokens spent twice (two refreshes of
+  one expiry) and errors (a lost refresh token shows as a failed refresh).
+
+The sandbox serves in a process of its own on 127.0.0.1; Redis is ``LIGHTSPEED_BENCH_REDIS_URL``
+(or ``LIGHTSPEED_TEST_REDIS_URL``, default ``redis://127.0.0.1:6379/0``) under a namespace of the
+run's own, deleted afterwards.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import secrets
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+import httpx2
+
+import lightspeed_pos as ls
+from lightspeed_pos.oauth import OAuthSession, TokenSet
+from lightspeed_pos.sandbox import Sandbox
+from lightspeed_pos.shared import RedisState
+
+from ._harness import Recorder, RecordingTransport, Row
+from .ratelimit import TARGET_EFFICIENCY, lower_bound
+
+NAME = "shared"
+SECTION = "Shared state (Redis)"
+MAX_REFRESHES_PER_MINUTE = 5
+
+
+def redis_url() -> str:
+    return os.environ.get(
+        "LIGHTSPEED_BENCH_REDIS_URL", os.environ.get("LIGHTSPEED_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    )
+
+
+@dataclass(frozen=True)
+class Bucket:
+    processes: int
+    threads: int
+    items: int
+    page_size: int
+    bucket_size: float
+    time_scale: float
+
+    @property
+    def drip(self) -> float:
+        return self.time_scale  # drip rate 1 a second, scaled
+
+    @property
+    def burst(self) -> int:
+        return max(1, round(max(1, round(self.bucket_size * 2 / 9)) * self.time_scale))
+
+
+@dataclass(frozen=True)
+class Storm:
+    processes: int
+    seconds: float
+    token_lifetime: float
+    force_every: int
+
+
+def sizes(size: str) -> tuple[Bucket, Storm]:
+    if size == "tiny":
+        return Bucket(1, 2, 60, 5, 4, 200), Storm(1, 1.0, 1.0, 10_000)
+    return Bucket(4, 4, 1200, 5, 90, 8), Storm(8, 60.0, 15.0, 25)
+
+
+# --- the sandbox in its own process, logging refresh grants ---------------------------------------
+
+
+def _serve(connection: Connection, options: dict[str, Any]) -> None:
+    sandbox = Sandbox(**options)
+    grants: list[tuple[float, str]] = []
+    oauth = sandbox.app.oauth
+    real = oauth._refresh
+
+    def logged(form: dict[str, str], *args: Any, **kwargs: Any) -> Any:
+        grants.append((time.time(), form.get("refresh_token", "")))
+        return real(form, *args, **kwargs)
+
+    oauth._refresh = logged  # type: ignore[method-assign]
+    with sandbox.serve() as where:
+        pair = sandbox.issue_tokens()
+        connection.send(
+            {
+                "base_url": where.base_url,
+                "auth_url": where.auth_url,
+                "client_id": sandbox.client_id,
+                "client_secret": sandbox.client_secret,
+                "account_id": sandbox.account_id,
+                "access_token": pair.access_token,
+                "refresh_token": pair.refresh_token,
+                "expires_in": pair.expires_in,
+            }
+        )
+        connection.recv()
+        connection.send(grants)
+
+
+class Served:
+    """A sandbox serving in another process until :meth:`stop`, which returns its refresh log."""
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._ours, theirs = context.Pipe()
+        self._process = context.Process(target=_serve, args=(theirs, options), daemon=True)
+        self._process.start()
+        if not self._ours.poll(60):
+            raise RuntimeError("the sandbox process did not start")
+        self.info: dict[str, Any] = self._ours.recv()
+
+    def stop(self) -> list[tuple[float, str]]:
+        self._ours.send("stop")
+        grants: list[tuple[float, str]] = self._ours.recv() if self._ours.poll(30) else []
+        self._process.join(10)
+        if self._process.is_alive():
+            self._process.kill()
+        return grants
+
+
+# --- the bucket -----------------------------------------------------------------------------------
+
+
+def _bucket_worker(
+    info: dict[str, Any], setup: Bucket, index: int, namespace: str | None, start: Any, results: Any
+) -> None:
+    recorder = Recorder()
+    transport = RecordingTransport(httpx2.HTTPTransport(), recorder)
+    shared = RedisState(redis_url(), namespace=namespace) if namespace else None
+    holder = _StaticHolder(info["access_token"])
+    client = ls.Client(holder, base_url=info["base_url"], transport=transport, shared=shared)
+    account = client.account(info["account_id"])
+    lanes = setup.processes * setup.threads
+    step = -(-setup.items // lanes)
+
+    failed: list[str] = []
+
+    def read(lane: int) -> None:
+        try:
+            read_lane(lane)
+        except ls.LightspeedError as error:  # separate throttlers: retries run out on 429s
+            failed.append(type(error).__name__)
+
+    def read_lane(lane: int) -> None:
+        low = lane * step + 1
+        for _page in account.items.each_page(
+            {"itemID": f"><,{low},{low + step - 1}"}, page_size=setup.page_size
+        ):
+            pass
+
+    threads = [threading.Thread(target=read, args=(index * setup.threads + t,)) for t in range(setup.threads)]
+    start.wait(120)
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    ended = time.time()
+    client.close()
+    key = str(info["account_id"])
+    costs, admitted = recorder.costs.get(key, 0.0), recorder.admitted.get(key, 0)
+    most = recorder.max_cost.get(key, 0.0)
+    results.put((ended, dict(recorder.statuses), costs, admitted, len(failed), most))
+
+
+class _StaticHolder:
+    def __init__(self, token: str) -> None:
+        self.oauth_token = token
+
+    def refresh_oauth_token(self) -> None:
+        raise RuntimeError("the benchmark's token expired")
+
+
+def measure_bucket(setup: Bucket, shared: bool) -> Row:
+    served = Served(
+        {
+            "items": setup.items,
+            "bucket_size": setup.bucket_size,
+            "drip_rate": 1,
+            "time_scale": setup.time_scale,
+        }
+    )
+    namespace = f"bench-{secrets.token_hex(6)}" if shared else None
+    context = multiprocessing.get_context("spawn")
+    start, results = context.Barrier(setup.processes + 1), context.Queue()
+    processes = [
+        context.Process(target=_bucket_worker, args=(served.info, setup, i, namespace, start, results))
+        for i in range(setup.processes)
+    ]
+    try:
+        for process in processes:
+            process.start()
+        start.wait(120)  # every process is ready: the clock starts
+        started = time.time()
+        answers = [results.get(timeout=600) for _ in processes]
+        for process in processes:
+            process.join(30)
+    finally:
+        served.stop()
+        if namespace:
+            _drop(namespace)
+    achieved = max(a[0] for a in answers) - started
+    statuses: Counter[int] = Counter()
+    for answer in answers:
+        statuses.update(answer[1])
+    cost, admitted = sum(a[2] for a in answers), sum(a[3] for a in answers)
+    most = max(a[5] for a in answers)
+    t_min = lower_bound(admitted, cost, most, size=setup.bucket_size, drip=setup.drip, burst=setup.burst)
+    efficiency = t_min / achieved if achieved > 0 else 0.0
+    label = f"{setup.processes} processes x {setup.threads} threads, 1 account"
+    client = "lightspeed-pos, shared=RedisState" if shared else "lightspeed-pos, separate throttlers"
+    row = Row(
+        SECTION,
+        label,
+        client,
+        "t_min / achieved",
+        efficiency,
+        {
+            "t_min_s": t_min,
+            "achieved_s": achieved,
+            "429s": statuses[429],
+            "threads_failed": sum(a[4] for a in answers),
+            "requests": sum(statuses.values()),
+            "cost": cost,
+            "bucket": f"{setup.bucket_size:g}, drip {setup.drip:g}/s",
+        },
+    )
+    if shared:
+        row.target = f">= {TARGET_EFFICIENCY}, 0 x 429"
+        row.passed = efficiency >= TARGET_EFFICIENCY and statuses[429] == 0 and not any(a[4] for a in answers)
+    return row
+
+
+def _drop(namespace: str) -> None:
+    state = RedisState(redis_url(), namespace=namespace)
+    keys = list(state.redis.scan_iter(match=f"{namespace}:*", count=500))
+    if keys:
+        state.redis.delete(*keys)
+    state.close()
+
+
+# --- the refresh storm ----------------------------------------------------------------------------
+
+
+def _storm_worker(info: dict[str, Any], setup: Storm, namespace: str, start: Any, results: Any) -> None:
+    state = RedisState(redis_url(), namespace=namespace)
+    outcome: dict[str, Any] = {"requests": 0, "errors": []}
+    session = OAuthSession(
+        info["client_id"],
+        info["client_secret"],
+        store=state.token_store("storm"),
+        auth_url=info["auth_url"],
+        refresh_margin=setup.token_lifetime / 5,
+    )
+    with session, ls.Client(session, base_url=info["base_url"], shared=state) as client:
+        start.wait(120)
+        deadline = time.monotonic() + setup.seconds
+        while time.monotonic() < deadline:
+            try:
+                client.request("GET", f"Account/{info['account_id']}")
+                outcome["requests"] += 1
+                if outcome["requests"] % setup.force_every == 0:
+                    session.refresh_oauth_token()
+            except ls.LightspeedError as error:
+                outcome["errors"].append(type(error).__name__)
+                break
+    results.put(outcome)
+
+
+def measure_storm(setup: Storm) -> Row:
+    served = Served({"items": 10, "rate_limit": False, "token_lifetime": setup.token_lifetime})
+    info = served.info
+    namespace = f"bench-{secrets.token_hex(6)}"
+    state = RedisState(redis_url(), namespace=namespace)
+    now = time.time()
+    state.token_store("storm").save(
+        TokenSet(
+            info["access_token"], info["refresh_token"], expires_at=now + info["expires_in"], obtained_at=now
+        )
+    )
+    context = multiprocessing.get_context("spawn")
+    start, results = context.Barrier(setup.processes + 1), context.Queue()
+    processes = [
+        context.Process(target=_storm_worker, args=(info, setup, namespace, start, results))
+        for _ in range(setup.processes)
+    ]
+    try:
+        for process in processes:
+            process.start()
+        start.wait(120)
+        outcomes = [results.get(timeout=setup.seconds + 300) for _ in processes]
+        for process in processes:
+            process.join(30)
+        final = state.token_store("storm").load()
+    finally:
+        grants = served.stop()
+        _drop(namespace)
+    times = sorted(t for t, _ in grants)
+    per_minute = max((sum(1 for u in times if t <= u < t + 60) for t in times), default=0)
+    spent = Counter(token for _, token in grants)
+    reused = sum(1 for count in spent.values() if count > 1)
+    errors = sum(len(o["errors"]) for o in outcomes)
+    lost = final is None or final.refresh_token in spent
+    row = Row(
+        SECTION,
+        f"refresh storm: {setup.processes} processes, tokens living {setup.token_lifetime:g} s, "
+        f"{setup.seconds:g} s",
+        "lightspeed-pos, RedisTokenStore",
+        "most refreshes in any minute",
+        float(per_minute),
+        {
+            "refreshes": len(grants),
+            "refresh_tokens_spent_twice": reused,
+            "errors": errors,
+            "refresh_token_lost": lost,
+            "requests": sum(o["requests"] for o in outcomes),
+        },
+        target=f"<= {MAX_REFRESHES_PER_MINUTE}/min, 0 spent twice, 0 lost, 0 errors",
+    )
+    row.passed = per_minute <= MAX_REFRESHES_PER_MINUTE and reused == 0 and errors == 0 and not lost
+    return row
+
+
+def run(size: str = "full") -> list[Row]:
+    """The shared bucket (and separate throttlers beside it), then the refresh storm."""
+    if not RedisState(redis_url(), namespace="probe").ping():
+        raise RuntimeError(f"the shared-state benchmark needs Redis at {redis_url()}")
+    bucket, storm = sizes(size)
+    rows = [measure_bucket(bucket, shared=True)]
+    if size != "tiny":
+        rows.append(measure_bucket(bucket, shared=False))
+    return [*rows, measure_storm(storm)]
