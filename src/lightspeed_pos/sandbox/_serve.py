@@ -71,7 +71,8 @@ def _uvicorn() -> Any:
 def serve_asgi(asgi: Any, port: int = 0, host: str = "127.0.0.1") -> Iterator[ServedSandbox]:
     """Run ``asgi`` under uvicorn until the block ends; ``port=0`` picks a free port."""
     uvicorn = _uvicorn()
-    sock = bind(host, port)
+    if port:
+        bind(host, port).close()  # a taken port is one clear error here, not uvicorn's traceback
     config = uvicorn.Config(
         asgi,
         host=host,
@@ -83,15 +84,12 @@ def serve_asgi(asgi: Any, port: int = 0, host: str = "127.0.0.1") -> Iterator[Se
         access_log=False,
     )
     server = uvicorn.Server(config)
-    thread = threading.Thread(
-        target=server.run, kwargs={"sockets": [sock]}, name="lightspeed-sandbox-server", daemon=True
-    )
+    thread = threading.Thread(target=server.run, name="lightspeed-sandbox-server", daemon=True)
     thread.start()
     deadline = time.monotonic() + STARTUP_TIMEOUT
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
             server.should_exit = True
-            sock.close()
             raise RuntimeError(f"the sandbox server did not start on {host}:{port}")
         time.sleep(0.002)
     bound_port = server.servers[0].sockets[0].getsockname()[1]
@@ -100,4 +98,3 @@ def serve_asgi(asgi: Any, port: int = 0, host: str = "127.0.0.1") -> Iterator[Se
     finally:
         server.should_exit = True
         thread.join(STARTUP_TIMEOUT)
-        sock.close()
