@@ -119,7 +119,7 @@ def _cpu(plt: Any, rows: Sequence[Row]) -> Any:
             high.append(values[-1] - middle)
         axes.bar(range(len(names)), medians, yerr=[low, high], capsize=4, color="tab:blue")
         axes.set_xticks(range(len(names)))
-        axes.set_xticklabels([n.replace(", ", ",\n") for n in names], fontsize=7)
+        axes.set_xticklabels(names, fontsize=7, rotation=25, ha="right")
         axes.set_ylabel(label)
     for goal, text in ((0.80, ".attributes goal"), (0.60, "typed goal")):
         ratio_axes.axhline(goal, color="grey", ls="--", lw=1)

@@ -46,8 +46,8 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
-from ._catalog import catalog
 from ._flow import estimate
+from ._paths import below_account, match
 from ._ratelimit import parse_level
 from ._version import __version__
 
@@ -58,6 +58,7 @@ __all__ = ["StreamRun", "Telemetry", "available", "path_template"]
 
 _WAIT_ATTRIBUTES = {"bucket": "lightspeed.wait.bucket", "429": "lightspeed.wait.rate_limited"}
 _EXTENSION = re.compile(r"\.(json|xml|html)$")
+_WORD = re.compile(r"[A-Za-z]*|V\d+")
 
 
 def available() -> bool:
@@ -70,43 +71,32 @@ def available() -> bool:
     return True
 
 
-@cache
-def _segments() -> tuple[frozenset[str], dict[str, str]]:
-    """The fixed path segments of the catalogue, and the id name that follows each entity segment."""
-    fixed = {"API", "V3", "Account"}
-    ids = {"Account": "accountID"}
-    for spec in catalog().resources:
-        parts = spec.path.split("/") if spec.path else [spec.entity]
-        for index, part in enumerate(parts):
-            if part.startswith("{"):
-                ids.setdefault(parts[index - 1], part.strip("{}"))
-            else:
-                fixed.add(part)
-        if spec.id_field and parts and not parts[-1].startswith("{"):
-            ids.setdefault(parts[-1], spec.id_field)
-    fixed.update(action.segment for action in catalog().actions)
-    return frozenset(fixed), ids
-
-
 @lru_cache(maxsize=4096)
 def path_template(path: str) -> str:
     """``/API/V3/Account/12/Item/5.json`` -> ``/API/V3/Account/{accountID}/Item/{itemID}.json``.
 
-    Segments the catalogue does not know (ids, or anything else) become ``{name}`` placeholders,
-    so a template never carries data.
+    The row, ids and action come from the one path matcher (``_paths``, on the catalogue); a path
+    it does not know ends in ``{unknown}``, so a template never carries data.
     """
-    fixed, ids = _segments()
-    match = _EXTENSION.search(path)
-    extension = match.group(0) if match else ""
-    parts = path[: len(path) - len(extension)].split("/")
-    out = []
-    for index, part in enumerate(parts):
-        if part == "" or part in fixed:
-            out.append(part)
-        else:
-            previous = parts[index - 1] if index else ""
-            out.append("{" + ids.get(previous, "id") + "}")
-    return "/".join(out) + extension
+    match_ext = _EXTENSION.search(path)
+    extension = match_ext.group(0) if match_ext else ""
+    bare = path[: len(path) - len(extension)]
+    split = below_account(bare)
+    if split is None:  # outside an account: /API/Session, /API/V3/Account
+        return "/".join(part if _WORD.fullmatch(part) else "{id}" for part in bare.split("/")) + extension
+    account_id, rest = split
+    prefix = bare[: bare.rindex(f"/Account/{account_id}")] + "/Account/{accountID}"
+    if rest is None:
+        return prefix + extension
+    found = match(rest)
+    if found is None:
+        return f"{prefix}/{{unknown}}{extension}"
+    template = found.spec.path
+    if found.record_id is not None:
+        template += "/{" + (found.spec.id_field or "id") + "}"
+    if found.action is not None:
+        template += f"/{found.action.segment}"
+    return f"{prefix}/{template}{extension}"
 
 
 @dataclass
