@@ -11,10 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
-from . import charts, memory, overhead, ratelimit, shared, stores
+from . import charts, memory, overhead, ratelimit, shared, stores, sync
 from ._harness import RESULTS_JSON, RESULTS_MD, Row, conditions, write_results
 
-MODULES: list[ModuleType] = [ratelimit, overhead, memory, stores, shared]
+MODULES: list[ModuleType] = [ratelimit, overhead, memory, stores, shared, sync]
 """The suites, in the order they run: each module has ``NAME`` and ``run(size) -> list[Row]``.
 A new suite is one module appended here."""
 

@@ -257,7 +257,7 @@ def retotal(ctx: Ctx, sale_id: str) -> None:
     lines = ctx.store.children("SaleLine", "saleID", sale_id)
     payments = ctx.store.children("SalePayment", "saleID", sale_id)
     total_sale(changes, lines, payments, tax_category, tax_class_names(ctx.store))
-    changes["timeStamp"] = ctx.now
+    changes["timeStamp"] = changes["updatetime"] = ctx.now
     if "TaxClassTotals" not in changes:
         sale.pop("TaxClassTotals", None)
     ctx.store.table("Sale").update(sale, changes)
@@ -274,6 +274,11 @@ def sale_line_before(
     draft["saleID"] = sale["saleID"]
     price_line(draft, ctx.store.get("TaxCategory", sale.get("taxCategoryID") or "0"))
     return lambda record: retotal(ctx, record["saleID"])
+
+
+def sale_on_delete(ctx: Ctx, sale: Record) -> After | None:
+    """Archiving a sale is a change: its ``updatetime`` moves (the cursor of a sync)."""
+    return lambda archived: ctx.store.table("Sale").update(archived, {"updatetime": ctx.now})
 
 
 def sale_line_on_delete(ctx: Ctx, line: Record) -> After | None:

@@ -22,7 +22,7 @@ from ._entities import (
     shop_before,
 )
 from ._references import check_references
-from ._sales import sale_before, sale_line_before, sale_line_on_delete, scalars
+from ._sales import sale_before, sale_line_before, sale_line_on_delete, sale_on_delete, scalars
 from ._schema import layout
 from ._transfers import transfer_before
 from ._wire import Record, bad_request
@@ -30,7 +30,7 @@ from ._wire import Record, bad_request
 HOOKS: dict[str, Hooks] = {
     "Item": Hooks(item_before, item_on_delete, ("ItemShops",)),
     "Category": Hooks(category_before, category_on_delete),
-    "Sale": Hooks(sale_before, None, ("Shop", "TaxCategory", "SaleLines", "SalePayments")),
+    "Sale": Hooks(sale_before, sale_on_delete, ("Shop", "TaxCategory", "SaleLines", "SalePayments")),
     "SaleLine": Hooks(sale_line_before, sale_line_on_delete),
     "Customer": Hooks(contact_hook),
     "Vendor": Hooks(contact_hook),
