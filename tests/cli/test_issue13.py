@@ -17,7 +17,7 @@ import pytest
 import typer.main
 
 import lightspeed_pos
-from lightspeed_pos._binding import Child
+from lightspeed_pos._children import Child
 from lightspeed_pos.cli import _context, build_app
 from lightspeed_pos.cli._resources import resolve_resource, resource_names
 from lightspeed_pos.errors import NotFoundError

@@ -15,7 +15,7 @@ __all__ = ["cli_name", "resolve_resource", "resource_names"]
 
 def _account_collections() -> dict[str, str]:
     """``{python attribute: catalogue row name}`` for every collection on ``Account``."""
-    from lightspeed_pos._binding import Child
+    from lightspeed_pos._children import Child
     from lightspeed_pos.models.account import Account
 
     return {attr: member.name for attr, member in vars(Account).items() if isinstance(member, Child)}
