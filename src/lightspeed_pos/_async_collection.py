@@ -47,8 +47,7 @@ class AsyncCollection(CollectionBase[R]):
     ) -> AsyncIterator[list[R]]:
         """``GET {path}.json``: yields lists of up to ``page_size`` records (one request each)."""
         pager = self.pager(params, page_size)
-        while (request := pager.request()) is not None:
-            page = pager.read(await self.client.send(request))
+        while (page := await self._drive(pager.page_op())) is not None:
             if page:
                 yield page
 

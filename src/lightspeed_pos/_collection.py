@@ -43,8 +43,7 @@ class Collection(CollectionBase[R]):
     def each_page(self, params: QueryInput = None, *, page_size: int = PAGE_SIZE) -> Iterator[list[R]]:
         """``GET {path}.json``: yields lists of up to ``page_size`` records (one request each)."""
         pager = self.pager(params, page_size)
-        while (request := pager.request()) is not None:
-            page = pager.read(self.client.send(request))
+        while (page := self._drive(pager.page_op())) is not None:
             if page:
                 yield page
 

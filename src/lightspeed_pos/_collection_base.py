@@ -101,6 +101,14 @@ class Pager(Generic[R]):
         self._current = self._next
         return RequestSpec("GET", self._next.url, self._next.params, parsed=self._next.parsed)
 
+    def page_op(self) -> Op[list[R] | None]:
+        """The next page, one request (``None`` after the last page): the one walk of a listing,
+        for ``all_op`` and both collections' ``each_page``."""
+        request = self.request()
+        if request is None:
+            return None
+        return self.read((yield request))
+
     def read(self, response: httpx2.Response) -> list[R]:
         """The records of the page just fetched."""
         assert self._current is not None
@@ -230,8 +238,8 @@ class CollectionBase(Host, Generic[R]):
     def all_op(self, params: QueryInput) -> Op[list[R]]:
         pager = self.pager(params)
         found: list[R] = []
-        while (request := pager.request()) is not None:
-            found.extend(pager.read((yield request)))
+        while (page := (yield from pager.page_op())) is not None:
+            found.extend(page)
         return found
 
     def first_op(self, params: QueryInput) -> Op[R | None]:
