@@ -5,24 +5,38 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Awaitable, Mapping
-from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol, TypeVar
 
 from ._collection_base import PAGE_SIZE, CollectionBase, Op, QueryInput
 from ._related import embedded, relation_op
 from ._resource import RelationSpec, Resource
 
 if TYPE_CHECKING:
-    from ._async_client import AsyncClient
+    import httpx2
+
+    from ._flow import RequestSpec
     from .models import CustomField
 
 R = TypeVar("R", bound="Resource[Any]")
 T = TypeVar("T")
 
 
+class AsyncDriver(Protocol):
+    """What an async collection asks of its client (:class:`~lightspeed_pos.AsyncClient` is one)."""
+
+    async def send(self, spec: RequestSpec) -> httpx2.Response: ...
+
+    async def drive(self, op: Op[T]) -> T: ...
+
+    def collection(
+        self, name: str, *, account_id: int | None = None, **parent_ids: int
+    ) -> AsyncCollection[Any]: ...
+
+
 class AsyncCollection(CollectionBase[R]):
     """Every operation of one endpoint, awaited. From an account: ``account.items``."""
 
-    client: AsyncClient
+    client: AsyncDriver
     asynchronous = True
 
     async def _drive(self, op: Op[T]) -> T:
@@ -33,8 +47,7 @@ class AsyncCollection(CollectionBase[R]):
     ) -> AsyncIterator[list[R]]:
         """``GET {path}.json``: yields lists of up to ``page_size`` records (one request each)."""
         pager = self.pager(params, page_size)
-        while (request := pager.request()) is not None:
-            page = pager.read(await self.client.send(request))
+        while (page := await self._drive(pager.page_op())) is not None:
             if page:
                 yield page
 

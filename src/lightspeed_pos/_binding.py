@@ -5,19 +5,18 @@ A record (``Item``) is generic over its binding: ``Item[Sync]`` (plain ``Item``)
 :class:`~lightspeed_pos.AsyncClient`, and its methods are awaited (``await item.update(...)``).
 The markers exist for annotations only: at run time a record is the same class either way, and
 what it does depends on the collection it holds (the methods a record calls on it are declared
-on :class:`~lightspeed_pos._collection_base.CollectionBase`).
+by :class:`Host`, which :class:`~lightspeed_pos._collection_base.CollectionBase` implements).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Generic, Self, overload
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Protocol
 
 from typing_extensions import TypeVar
 
 if TYPE_CHECKING:
-    from ._async_collection import AsyncCollection
-    from ._collection import Collection
-    from ._resource import Resource
+    from ._resource import RelationSpec, Resource
 
 
 class Sync:
@@ -32,31 +31,30 @@ B = TypeVar("B", Sync, Async, default=Sync)
 """A record's binding: :class:`Sync` or :class:`Async`."""
 
 
-S = TypeVar("S", bound="Resource[Any]")
-A = TypeVar("A", bound="Resource[Any]")
+class Host(Protocol):
+    """What a record calls on the collection it came from: a ``Collection`` answers, an
+    ``AsyncCollection`` returns coroutines (each declares these with its own return types)."""
 
+    asynchronous: bool
+    client: Any
 
-class Child(property, Generic[S, A]):
-    """One of the account's collections (``account.items``): a ``Collection`` of ``S`` records on
-    an account of a :class:`~lightspeed_pos.Client`, an ``AsyncCollection`` of ``A`` records on one
-    of an :class:`~lightspeed_pos.AsyncClient`. Read-only, as a property is (and it is one, for
-    whoever lists an account's properties); the client caches the collections."""
+    def find(self, record_id: int | str, params: Any = None) -> object: ...
 
-    def __init__(self, name: str) -> None:
-        super().__init__()
-        self.name = name
-        """The catalogue row (``Item``)."""
+    def update(
+        self, record_id: int | str, attributes: Mapping[str, Any] | None = None, /, **fields: Any
+    ) -> object: ...
 
-    @overload
-    def __get__(self, instance: None, owner: type | None = None) -> Self: ...
+    def destroy(self, record_id: int | str) -> object: ...
 
-    @overload
-    def __get__(self, instance: Resource[Sync], owner: type | None = None) -> Collection[S]: ...
+    def archive(self, record_id: int | str) -> object: ...
 
-    @overload
-    def __get__(self, instance: Resource[Async], owner: type | None = None) -> AsyncCollection[A]: ...
+    def action(
+        self,
+        record_id: int | str,
+        name: str,
+        attributes: Mapping[str, Any] | None = None,
+        /,
+        **fields: Any,
+    ) -> object: ...
 
-    def __get__(self, instance: Resource[Any] | None, owner: type | None = None) -> Any:
-        if instance is None:
-            return self
-        return instance._bound().client.collection(self.name, account_id=instance.id)
+    def load_relation(self, resource: Resource[Any], spec: RelationSpec) -> object: ...

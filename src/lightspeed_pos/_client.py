@@ -22,7 +22,8 @@ from .events import EventHooks
 from .telemetry import Telemetry
 
 if TYPE_CHECKING:
-    from .models import Account, Locale, Session
+    from .models import Locale, Session
+    from .models.account import Account
     from .shared import SharedState
 
 T = TypeVar("T")

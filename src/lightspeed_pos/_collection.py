@@ -4,24 +4,38 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol, TypeVar
 
 from ._collection_base import PAGE_SIZE, CollectionBase, Op, QueryInput
 from ._related import relation_op
 from ._resource import RelationSpec, Resource
 
 if TYPE_CHECKING:
-    from ._client import Client
+    import httpx2
+
+    from ._flow import RequestSpec
     from .models import CustomField
 
 R = TypeVar("R", bound="Resource[Any]")
 T = TypeVar("T")
 
 
+class Driver(Protocol):
+    """What a collection asks of its client (:class:`~lightspeed_pos.Client` is one)."""
+
+    def send(self, spec: RequestSpec) -> httpx2.Response: ...
+
+    def drive(self, op: Op[T]) -> T: ...
+
+    def collection(
+        self, name: str, *, account_id: int | None = None, **parent_ids: int
+    ) -> Collection[Any]: ...
+
+
 class Collection(CollectionBase[R]):
     """Every operation of one endpoint, synchronously. From an account: ``account.items``."""
 
-    client: Client
+    client: Driver
 
     def _drive(self, op: Op[T]) -> T:
         return self.client.drive(op)
@@ -29,8 +43,7 @@ class Collection(CollectionBase[R]):
     def each_page(self, params: QueryInput = None, *, page_size: int = PAGE_SIZE) -> Iterator[list[R]]:
         """``GET {path}.json``: yields lists of up to ``page_size`` records (one request each)."""
         pager = self.pager(params, page_size)
-        while (request := pager.request()) is not None:
-            page = pager.read(self.client.send(request))
+        while (page := self._drive(pager.page_op())) is not None:
             if page:
                 yield page
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Generic, TypeVar
 
 import httpx2
 
+from ._binding import Host
 from ._catalog import ResourceSpec, catalog
 from ._flow import RequestSpec
 from ._pagination import PageGuard, PageRequest, read_page
@@ -26,7 +27,7 @@ from .errors import InvalidResponseError, NotFoundError, OperationNotAllowedErro
 from .query import F, Query
 
 if TYPE_CHECKING:
-    from ._resource import RelationSpec
+    pass
 
 QueryInput = Query | ParamsInput
 """What ``params=`` takes: a :class:`Query`, a mapping or a sequence of pairs."""
@@ -100,6 +101,14 @@ class Pager(Generic[R]):
         self._current = self._next
         return RequestSpec("GET", self._next.url, self._next.params, parsed=self._next.parsed)
 
+    def page_op(self) -> Op[list[R] | None]:
+        """The next page, one request (``None`` after the last page): the one walk of a listing,
+        for ``all_op`` and both collections' ``each_page``."""
+        request = self.request()
+        if request is None:
+            return None
+        return self.read((yield request))
+
     def read(self, response: httpx2.Response) -> list[R]:
         """The records of the page just fetched."""
         assert self._current is not None
@@ -116,8 +125,9 @@ class Pager(Generic[R]):
         return fresh
 
 
-class CollectionBase(Generic[R]):
-    """One endpoint's collection, minus the sending."""
+class CollectionBase(Host, Generic[R]):
+    """One endpoint's collection, minus the sending; what records call on it is declared by
+    :class:`~lightspeed_pos._binding.Host` (Collection answers, AsyncCollection returns coroutines)."""
 
     asynchronous = False
 
@@ -208,30 +218,6 @@ class CollectionBase(Generic[R]):
         body = encode_payload(payload) if payload is not None else None
         return RequestSpec(method, self.url(record_id), None, body)
 
-    if TYPE_CHECKING:  # what a record calls on its collection: Collection answers, AsyncCollection
-        # returns coroutines (each declares them with its own return types)
-
-        def find(self, record_id: int | str, params: QueryInput = None) -> object: ...
-
-        def update(
-            self, record_id: int | str, attributes: Mapping[str, Any] | None = None, /, **fields: Any
-        ) -> object: ...
-
-        def destroy(self, record_id: int | str) -> object: ...
-
-        def archive(self, record_id: int | str) -> object: ...
-
-        def action(
-            self,
-            record_id: int | str,
-            name: str,
-            attributes: Mapping[str, Any] | None = None,
-            /,
-            **fields: Any,
-        ) -> object: ...
-
-        def load_relation(self, resource: Resource[Any], spec: RelationSpec) -> object: ...
-
     # --- answers --------------------------------------------------------------------------------
     def wrap(self, record: dict[str, Any]) -> R:
         return self.model.from_wire(record, self)
@@ -252,8 +238,8 @@ class CollectionBase(Generic[R]):
     def all_op(self, params: QueryInput) -> Op[list[R]]:
         pager = self.pager(params)
         found: list[R] = []
-        while (request := pager.request()) is not None:
-            found.extend(pager.read((yield request)))
+        while (page := (yield from pager.page_op())) is not None:
+            found.extend(page)
         return found
 
     def first_op(self, params: QueryInput) -> Op[R | None]:

@@ -26,10 +26,10 @@ from ._querystring import encode_query
 from ._ratelimit import Throttler
 from ._retry import (
     RetryPolicy,
+    delay_after_error,
+    delay_after_status,
     is_write,
     may_repeat,
-    retry_after_error,
-    retry_after_status,
     wait_for_rate_limit,
     was_sent,
 )
@@ -253,7 +253,7 @@ def request_flow(settings: FlowSettings, spec: RequestSpec) -> Flow:
             sent = was_sent(error)
             yield Release(key, cost, None, sent=sent)
             unknown = unknown or (write and sent)
-            delay = retry_after_error(settings.policy, repeatable, error, attempt, settings.rng)
+            delay = delay_after_error(settings.policy, repeatable, error, attempt, settings.rng)
             if delay is None:
                 raise _wrap(error, request, outcome_unknown=unknown) from error
             logger.debug(
@@ -312,7 +312,7 @@ def request_flow(settings: FlowSettings, spec: RequestSpec) -> Flow:
         # a 5xx may come from a gateway after the API applied the write
         unknown = unknown or (write and status >= 500)
         retry_after = parse_retry_after(response.headers.get("retry-after"))
-        delay = retry_after_status(settings.policy, repeatable, status, attempt, settings.rng, retry_after)
+        delay = delay_after_status(settings.policy, repeatable, status, attempt, settings.rng, retry_after)
         if delay is None:
             error_response.may_have_been_applied = unknown
             raise error_response

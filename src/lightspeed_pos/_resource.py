@@ -19,14 +19,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, Self, TypeVar
 
 from pydantic import ConfigDict
 
-from ._binding import B, Child
+from ._binding import B, Host
 from ._lazy_record import LazyRecord
 from ._wire import to_int
 from .errors import LightspeedError
 
 if TYPE_CHECKING:
     from ._binding import Async, Sync
-    from ._collection_base import CollectionBase
 
 T = TypeVar("T")
 SR = TypeVar("SR", bound="Resource[Sync]")
@@ -181,7 +180,7 @@ class Resource(LazyRecord, Generic[B]):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        ignored_types=(relation, Child),
+        ignored_types=(relation, property),
         protected_namespaces=(),
         revalidate_instances="never",
     )
@@ -237,13 +236,13 @@ class Resource(LazyRecord, Generic[B]):
     __hash__ = None  # type: ignore[assignment]
 
     # --- instance methods ----------------------------------------------------------------------
-    def _bound(self) -> CollectionBase[Any]:
+    def _bound(self) -> Host:
         """The collection this record came from (sync or async: their methods share names)."""
         if self._collection is None:
             raise LightspeedError(
                 f"this {type(self).__name__} is not bound to a client (build it from a collection)"
             )
-        bound: CollectionBase[Any] = self._collection
+        bound: Host = self._collection
         return bound
 
     def _replace(self, other: Resource[Any]) -> None:

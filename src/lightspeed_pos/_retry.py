@@ -88,8 +88,9 @@ def may_repeat(method: str, path: str, body: Any) -> bool:
     return False
 
 
-def backoff(policy: RetryPolicy, attempt: int, rng: random.Random) -> float:
-    """Full-jitter exponential backoff: between half and all of ``base * 2**attempt``, capped."""
+def equal_jitter_backoff(policy: RetryPolicy, attempt: int, rng: random.Random) -> float:
+    """Exponential backoff with equal jitter: half of ``base * 2**attempt`` (capped) plus a random
+    share of the other half, so a wait is 50-100 % of that ceiling, never less."""
     ceiling = min(policy.backoff_max, policy.backoff_base * (2.0**attempt))
     return ceiling * (0.5 + rng.random() / 2)
 
@@ -99,7 +100,7 @@ def was_sent(error: Exception) -> bool:
     return not isinstance(error, NOT_SENT_ERRORS)
 
 
-def retry_after_error(
+def delay_after_error(
     policy: RetryPolicy, repeatable: bool, error: Exception, attempt: int, rng: random.Random
 ) -> float | None:
     """The wait before retrying after a transport error, or ``None`` to give up.
@@ -110,10 +111,10 @@ def retry_after_error(
         return None
     if not repeatable and was_sent(error):
         return None
-    return backoff(policy, attempt, rng)
+    return equal_jitter_backoff(policy, attempt, rng)
 
 
-def retry_after_status(
+def delay_after_status(
     policy: RetryPolicy,
     repeatable: bool,
     status_code: int,
@@ -124,7 +125,7 @@ def retry_after_status(
     """The wait before retrying after a 500/502/503/504 answer, or ``None`` to give up."""
     if status_code not in RETRYABLE_STATUSES or attempt >= policy.max_retries or not repeatable:
         return None
-    delay = backoff(policy, attempt, rng)
+    delay = equal_jitter_backoff(policy, attempt, rng)
     if retry_after is not None:
         delay = max(delay, min(retry_after, policy.backoff_max))
     return delay

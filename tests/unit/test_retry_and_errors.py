@@ -10,9 +10,9 @@ import pytest
 import lightspeed_pos as ls
 from lightspeed_pos._retry import (
     RetryPolicy,
+    delay_after_error,
+    delay_after_status,
     may_repeat,
-    retry_after_error,
-    retry_after_status,
     wait_for_rate_limit,
 )
 from lightspeed_pos.errors import error_from_response
@@ -52,9 +52,9 @@ def client_for(transport: httpx2.MockTransport, sleeps: list[float] | None = Non
 # --- the pure decisions ----------------------------------------------------------------------------
 def test_connection_errors_before_sending_are_retried_for_any_method() -> None:
     error = httpx2.ConnectError("refused")
-    assert retry_after_error(POLICY, repeatable("POST"), error, 0, RNG) is not None
-    assert retry_after_error(POLICY, repeatable("GET"), error, 0, RNG) is not None
-    assert retry_after_error(POLICY, repeatable("GET"), error, 2, RNG) is None  # 2 retries by default
+    assert delay_after_error(POLICY, repeatable("POST"), error, 0, RNG) is not None
+    assert delay_after_error(POLICY, repeatable("GET"), error, 0, RNG) is not None
+    assert delay_after_error(POLICY, repeatable("GET"), error, 2, RNG) is None  # 2 retries by default
 
 
 def test_a_post_that_may_have_been_sent_is_not_retried() -> None:
@@ -63,22 +63,22 @@ def test_a_post_that_may_have_been_sent_is_not_retried() -> None:
         httpx2.RemoteProtocolError("dropped"),
         httpx2.ReadError("reset"),
     ):
-        assert retry_after_error(POLICY, repeatable("POST"), error, 0, RNG) is None
-        assert retry_after_error(POLICY, repeatable("PUT"), error, 0, RNG) is not None
-        assert retry_after_error(POLICY, repeatable("DELETE"), error, 0, RNG) is not None
+        assert delay_after_error(POLICY, repeatable("POST"), error, 0, RNG) is None
+        assert delay_after_error(POLICY, repeatable("PUT"), error, 0, RNG) is not None
+        assert delay_after_error(POLICY, repeatable("DELETE"), error, 0, RNG) is not None
 
 
 def test_gateway_errors_are_retried_except_for_post() -> None:
     for status in (500, 502, 503, 504):
-        assert retry_after_status(POLICY, repeatable("GET"), status, 0, RNG) is not None
-        assert retry_after_status(POLICY, repeatable("POST"), status, 0, RNG) is None
-    assert retry_after_status(POLICY, repeatable("GET"), 501, 0, RNG) is None
-    assert retry_after_status(POLICY, repeatable("GET"), 400, 0, RNG) is None
+        assert delay_after_status(POLICY, repeatable("GET"), status, 0, RNG) is not None
+        assert delay_after_status(POLICY, repeatable("POST"), status, 0, RNG) is None
+    assert delay_after_status(POLICY, repeatable("GET"), 501, 0, RNG) is None
+    assert delay_after_status(POLICY, repeatable("GET"), 400, 0, RNG) is None
 
 
 def test_backoff_is_jittered_and_bounded() -> None:
     delays = [
-        retry_after_status(RetryPolicy(max_retries=10), True, 503, n, random.Random(n)) for n in range(10)
+        delay_after_status(RetryPolicy(max_retries=10), True, 503, n, random.Random(n)) for n in range(10)
     ]
     assert all(d is not None and 0 < d <= 8.0 for d in delays)
     assert delays[0] is not None and delays[0] <= 0.5

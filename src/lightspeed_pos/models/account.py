@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from .._binding import Async, B, Child, Sync
+from .._binding import Async, B, Sync
+from .._children import Child
 from .._resource import Resource
 from .._types import WireInt, WireStr
 
