@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "_export_cmd",
     "_rate",
     "_sync_cmd",
+    "_worker_cmd",
 )
 """The modules that add commands, in help order: each has ``register(app)``. A new command is a
 module with ``register`` and one line here (a ``sandbox`` subcommand finds its group with
