@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from . import errors, oauth, query
     from ._async_client import AsyncClient
     from ._async_collection import AsyncCollection
-    from ._auth import TokenHolder
+    from ._auth import AccessToken, TokenHolder
     from ._binding import Async, Sync
     from ._client import DEFAULT_BASE_URL, Client
     from ._collection import Collection
@@ -111,6 +111,7 @@ _EXPORTS: dict[str, str] = {
     "Sync": "._binding",
     "Throttler": "._ratelimit",
     "TokenHolder": "._auth",
+    "AccessToken": "._auth",
     "UnauthorizedError": ".errors",
     "UnprocessableEntityError": ".errors",
     "Vendor": ".models",
@@ -143,6 +144,7 @@ __all__ = [
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
+    "AccessToken",
     "Account",
     "Async",
     "AsyncAccount",

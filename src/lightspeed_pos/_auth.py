@@ -14,7 +14,7 @@ from typing import Any, Protocol, runtime_checkable
 import anyio
 import anyio.to_thread
 
-from .errors import LightspeedError
+from .errors import LightspeedError, LoginRequiredError
 
 
 @runtime_checkable
@@ -25,6 +25,31 @@ class TokenHolder(Protocol):
     def oauth_token(self) -> Any: ...
 
     def refresh_oauth_token(self) -> Any: ...
+
+
+class AccessToken:
+    """A token holder for a plain access token, with no refresh: what ``lightspeed sandbox serve``
+    prints, a token from another tool, or a test. ``Client(oauth_token_holder=AccessToken(token))``.
+    When the API refuses it (401), the request fails with :class:`LoginRequiredError`."""
+
+    def __init__(self, token: str) -> None:
+        if not isinstance(token, str) or not token.strip():
+            raise ValueError("AccessToken needs a non-empty access token")
+        self._token = token.strip()
+
+    @property
+    def oauth_token(self) -> str:
+        return self._token
+
+    def refresh_oauth_token(self) -> str:
+        """A plain token cannot be refreshed: :class:`LoginRequiredError`."""
+        raise LoginRequiredError(
+            "the access token was refused (expired or revoked); a plain access token cannot be "
+            "refreshed: get a new one or log in"
+        )
+
+    def __repr__(self) -> str:
+        return "<AccessToken ***>"
 
 
 def token_value(value: Any) -> str:

@@ -61,7 +61,8 @@ class Collection(CollectionBase[R]):
         return self._drive(self.first_op(params))
 
     def find(self, record_id: int | str, params: QueryInput = None) -> R:
-        """``GET {path}.json?{idField}={id}&limit=1``; :class:`NotFoundError` when there is none."""
+        """``GET {path}.json?{idField}={id}&limit=1``, then with ``archived=true`` if none (archived
+        records are found, as the API's single-record read returns them); :class:`NotFoundError`."""
         return self._drive(self.find_op(record_id, params))
 
     def count(self, params: QueryInput = None) -> int:

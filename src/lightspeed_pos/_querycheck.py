@@ -117,7 +117,7 @@ def _check_condition(
         )
     if op in _LIKE and kind not in (None, "string"):
         raise ValueError(
-            f"{name} is a {kind} field: like/not_like apply to string fields; "
+            f"{name} is {_article(kind)} {kind} field: like/not_like apply to string fields; "
             "use ==, >, <, between() or in_() instead"
         )
     if kind and op not in _LIKE:
@@ -136,4 +136,11 @@ def _check_value(field: str, kind: str, value: str) -> None:
         elif kind == "boolean" and value.lower() not in ("true", "false", "0", "1"):
             raise ValueError(value)
     except (ValueError, InvalidOperation):
-        raise ValueError(f"{field} is a {kind} field: {value!r} is not a {kind}") from None
+        raise ValueError(
+            f"{field} is {_article(kind)} {kind} field: {value!r} is not {_article(kind)} {kind}"
+        ) from None
+
+
+def _article(word: str) -> str:
+    """``an`` before a vowel (``an integer field``), else ``a``."""
+    return "an" if word[:1] in "aeiou" else "a"

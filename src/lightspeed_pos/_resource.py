@@ -217,6 +217,8 @@ class Resource(LazyRecord, Generic[B]):
             [f"{self.__id_field__}={self._attributes.get(self.__id_field__)!r}"] if self.__id_field__ else []
         )
         for name in ("name", "description", "firstName", "title", "number", "address", "url", "city", "note"):
+            if name == self.__id_field__:
+                continue  # already shown first (Locale's id is its name)
             value = self._attributes.get(name)
             if isinstance(value, str) and value:
                 parts.append(f"{name}={value[:40]!r}")

@@ -32,7 +32,7 @@ def _printer() -> Callable[[str], None]:
         from rich.console import Console
     except ImportError:  # pragma: no cover - rich ships with the cli extra
         return print
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)  # piped, a long line stays one line
     return console.print
 
 

@@ -13,7 +13,7 @@ import typer.main
 from typer.testing import CliRunner, Result
 
 from lightspeed_pos.cli import _context, build_app
-from lightspeed_pos.sandbox import Sandbox
+from lightspeed_pos.sandbox import Sandbox, SandboxState, ServedSandbox
 
 SANDBOX_ITEMS = 120
 """Items in the sandbox behind ``--sandbox`` in these tests (every run seeds the same store)."""
@@ -21,8 +21,8 @@ SANDBOX_ITEMS = 120
 Invoke = Callable[..., Result]
 
 
-def small_sandbox() -> Sandbox:
-    return Sandbox(items=SANDBOX_ITEMS, time_scale=50)
+def small_sandbox(state: SandboxState | None = None) -> Sandbox:
+    return Sandbox(items=SANDBOX_ITEMS, time_scale=50, state=state)
 
 
 @pytest.fixture(autouse=True)
@@ -34,6 +34,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterat
     config = tmp_path / "config.toml"
     config.write_text("")
     monkeypatch.setenv("LIGHTSPEED_CONFIG", str(config))
+    monkeypatch.setenv("LIGHTSPEED_SANDBOX_STATE", "off")  # each command a fresh sandbox, unless a test says
     monkeypatch.setenv("COLUMNS", "160")
     monkeypatch.setattr(_context, "make_sandbox", small_sandbox)
     yield config
@@ -52,3 +53,16 @@ def invoke() -> Invoke:
         return cast(Result, result)
 
     return run
+
+
+@pytest.fixture
+def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Sandbox, ServedSandbox]]:
+    """A served sandbox and the LIGHTSPEED_* variables for it (the setting of the login session)."""
+    sandbox = Sandbox(items=30)
+    with sandbox.serve() as where:
+        monkeypatch.setenv("LIGHTSPEED_AUTH_URL", where.auth_url)
+        monkeypatch.setenv("LIGHTSPEED_BASE_URL", where.base_url)
+        monkeypatch.setenv("LIGHTSPEED_CLIENT_ID", sandbox.client_id)
+        monkeypatch.setenv("LIGHTSPEED_CLIENT_SECRET", sandbox.client_secret)
+        monkeypatch.setenv("LIGHTSPEED_TOKEN_FILE", str(tmp_path / "tokens.json"))
+        yield sandbox, where

@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
 
-from lightspeed_pos.cli import _context, build_app
+from lightspeed_pos.cli import _context, _export_cmd, build_app
 from lightspeed_pos.cli._output import cell, escape_formula, pluck
 from lightspeed_pos.query import Query
 from lightspeed_pos.sandbox import Sandbox
@@ -269,7 +269,11 @@ def committed_records(state_file: Path) -> int:
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])
 @pytest.mark.parametrize("fmt", ["csv", "json"])
-def test_a_signal_in_the_middle_of_an_export_then_resume(model_dir: Path, sig: int, fmt: str) -> None:
+def test_a_signal_in_the_middle_of_an_export_then_resume(
+    model_dir: Path, sig: int, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # each page takes 20 ms in the child, so the signal surely lands before the export ends
+    monkeypatch.setattr(_export_cmd, "after_page", lambda resource, state: time.sleep(0.02))
     out = model_dir / "out"
     args = ["--sandbox", "export", "items", "--out", str(out), "-f", fmt, "--page-size", "1", "--no-progress"]
     stdout, stderr = model_dir / "stdout.txt", model_dir / "stderr.txt"
@@ -298,6 +302,7 @@ def test_a_signal_in_the_middle_of_an_export_then_resume(model_dir: Path, sig: i
     kept = committed_records(state_file)
     assert 5 <= kept < len(EXPECTED[False])
 
+    monkeypatch.setattr(_export_cmd, "after_page", lambda resource, state: None)
     status, printed, err = run_forked(args, model_dir, None, 0.0)
     assert status == 0, err
     assert f"items: resuming after {kept} records" in err and "starting over" not in err

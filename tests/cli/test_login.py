@@ -6,7 +6,7 @@ import io
 import json
 import sys
 import webbrowser
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx2
@@ -52,18 +52,6 @@ def follow_authorize(url: str) -> str:
     return response.headers["location"]
 
 
-@pytest.fixture
-def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Sandbox, ServedSandbox]]:
-    sandbox = Sandbox(items=30)
-    with sandbox.serve() as where:
-        monkeypatch.setenv("LIGHTSPEED_AUTH_URL", where.auth_url)
-        monkeypatch.setenv("LIGHTSPEED_BASE_URL", where.base_url)
-        monkeypatch.setenv("LIGHTSPEED_CLIENT_ID", sandbox.client_id)
-        monkeypatch.setenv("LIGHTSPEED_CLIENT_SECRET", sandbox.client_secret)
-        monkeypatch.setenv("LIGHTSPEED_TOKEN_FILE", str(tmp_path / "tokens.json"))
-        yield sandbox, where
-
-
 def test_login_no_browser_whoami_list_logout_over_a_socket(
     invoke: Invoke, served: tuple[Sandbox, ServedSandbox], tmp_path: Path
 ) -> None:
@@ -87,7 +75,7 @@ def test_login_no_browser_whoami_list_logout_over_a_socket(
 
     listed = invoke("list", "items", "-n", "3", "-f", "json")
     assert listed.exit_code == 0, listed.stderr
-    assert [r["itemID"] for r in json.loads(listed.stdout)] == ["1", "2", "3"]
+    assert [r["itemID"] for r in json.loads(listed.stdout)] == [1, 2, 3]
 
     logout = invoke("logout")
     assert logout.exit_code == 0, logout.stderr

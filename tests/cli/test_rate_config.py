@@ -129,4 +129,4 @@ def test_python_m_runs_the_cli() -> None:
         text=True,
     )
     assert result.returncode == 0, result.stderr
-    assert '"shopID":"1"' in result.stdout
+    assert '"shopID":1' in result.stdout

@@ -58,7 +58,7 @@ def spec(name: str) -> ResourceSpec:
         (
             Query(F("itemID").like("1%")),
             "Item",
-            r"itemID is a integer field: like/not_like apply to string fields",
+            r"itemID is an integer field: like/not_like apply to string fields",
         ),
         (Query(F("timeStamp").not_like("2024%")), "Item", r"timeStamp is a datetime field"),
         (Query(F("itemCode") > "5"), "Item", r"itemCode takes only equals, in_\(\) or Or"),
@@ -69,7 +69,7 @@ def spec(name: str) -> ResourceSpec:
             r"'or' appears",
         ),
         (Query(archived="only"), "Category", r"Category has no archived field"),
-        (Query(F("itemID") == "abc"), "Item", r"itemID is a integer field: 'abc' is not a integer"),
+        (Query(F("itemID") == "abc"), "Item", r"itemID is an integer field: 'abc' is not an integer"),
         (Query(F("defaultCost") > "cheap"), "Item", r"defaultCost is a decimal field"),
         (Query(F("timeStamp") > "yesterday"), "Item", r"timeStamp is a datetime field"),
         (Query(F("tax") == "maybe"), "Item", r"tax is a boolean field"),

@@ -25,7 +25,7 @@ EXPECTED = {
     "UnauthorizedError", "UnprocessableEntityError", "Vendor", "__version__", "errors",
     "WriteOutcomeUnknownError",
     "F", "Or", "Query", "estimate_cost", "oauth", "query", "LoginRequiredError", "RelatedList",
-    "Sync", "Async",
+    "Sync", "Async", "AccessToken",
 }  # fmt: skip
 
 COLLECTIONS = [

@@ -81,6 +81,30 @@ def build_app() -> typer.Typer:
         redirect_uri: Annotated[
             str | None, typer.Option("--redirect-uri", help="OAuth redirect URI.")
         ] = None,
+        token: Annotated[
+            str | None,
+            typer.Option(
+                "--token",
+                metavar="TOKEN",
+                help="A plain access token (no login, no refresh); LIGHTSPEED_ACCESS_TOKEN.",
+            ),
+        ] = None,
+        profile: Annotated[
+            str | None,
+            typer.Option(
+                "--profile",
+                metavar="NAME",
+                help="Settings of [profiles.NAME] in the config (LIGHTSPEED_PROFILE).",
+            ),
+        ] = None,
+        sandbox_state: Annotated[
+            str | None,
+            typer.Option(
+                "--sandbox-state",
+                metavar="FILE",
+                help="Where --sandbox keeps its data between commands ('off' for none).",
+            ),
+        ] = None,
         version: Annotated[
             bool,
             typer.Option(
@@ -101,8 +125,11 @@ def build_app() -> typer.Typer:
             "token_file": token_file,
             "scope": scope,
             "redirect_uri": redirect_uri,
+            "access_token": token,
+            "sandbox_state": sandbox_state,
         }
-        state = CliState(resolve_settings(flags, config_path=config), sandbox_mode=sandbox, debug=debug)
+        settings = resolve_settings(flags, config_path=config, profile=profile)
+        state = CliState(settings, sandbox_mode=sandbox, debug=debug)
         ctx.obj = state
         ctx.call_on_close(state.close)
 

@@ -27,9 +27,12 @@ SETTING_NAMES = (
     "token_file",
     "scope",
     "redirect_uri",
+    "access_token",
+    "sandbox_state",
     "redis_url",
 )
-SECRET_SETTINGS = frozenset({"client_secret", "redis_url"})
+SECRET_SETTINGS = frozenset({"client_secret", "access_token", "redis_url"})
+PROFILE_ENV = "LIGHTSPEED_PROFILE"
 
 
 def default_config_path() -> Path:
@@ -69,21 +72,40 @@ class Settings:
         return rows
 
 
-def read_config_file(path: Path) -> dict[str, str]:
-    """The settings in a TOML file (top-level keys, or a ``[lightspeed]`` table); ``{}`` if absent."""
+def read_config_file(path: Path, profile: str | None = None) -> dict[str, str]:
+    """The settings in a TOML file (top-level keys, or a ``[lightspeed]`` table), with those of
+    ``[profiles.NAME]`` on top when ``profile`` is given; ``{}`` if the file is absent."""
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
     except FileNotFoundError:
+        if profile:
+            raise ValueError(f"no profile {profile!r}: {path} does not exist") from None
         return {}
     except tomllib.TOMLDecodeError as exc:
         raise ValueError(f"{path}: not valid TOML ({exc})") from None
-    table = data.get("lightspeed", data)
-    if not isinstance(table, dict):
+    found = data.get("lightspeed", data)
+    if not isinstance(found, dict):
         raise ValueError(f"{path}: [lightspeed] must be a table")
+    table = dict(found)
+    profiles = table.pop("profiles", data.get("profiles", {}))
+    if not isinstance(profiles, dict):
+        raise ValueError(f"{path}: [profiles] must hold tables, e.g. [profiles.downtown]")
+    settings = _settings_of(table, path)
+    if profile:
+        chosen = profiles.get(profile)
+        if not isinstance(chosen, dict):
+            names = ", ".join(sorted(profiles)) or "none"
+            raise ValueError(f"no profile {profile!r} in {path}; profiles: {names}")
+        settings.update(_settings_of(chosen, path, f"[profiles.{profile}]"))
+    return settings
+
+
+def _settings_of(table: Mapping[str, object], path: Path, where: str = "") -> dict[str, str]:
     unknown = sorted(set(table) - set(SETTING_NAMES) - {"lightspeed"})
     if unknown:
-        raise ValueError(f"{path}: unknown setting {unknown[0]!r}; settings: {', '.join(SETTING_NAMES)}")
+        place = f"{path} {where}".strip()
+        raise ValueError(f"{place}: unknown setting {unknown[0]!r}; settings: {', '.join(SETTING_NAMES)}")
     return {name: str(value) for name, value in table.items() if name in SETTING_NAMES}
 
 
@@ -91,6 +113,7 @@ def resolve_settings(
     flags: Mapping[str, str | int | None],
     environ: Mapping[str, str] | None = None,
     config_path: str | Path | None = None,
+    profile: str | None = None,
 ) -> Settings:
     """Flags win over ``LIGHTSPEED_*`` variables, which win over the config file."""
     environ = os.environ if environ is None else environ
@@ -98,7 +121,8 @@ def resolve_settings(
     path = Path(explicit).expanduser() if explicit else default_config_path()
     if explicit and not path.exists():
         raise OSError(f"config file {path} does not exist")
-    from_file = read_config_file(path)
+    profile = profile or environ.get(PROFILE_ENV) or None
+    from_file = read_config_file(path, profile)
     values: dict[str, str] = {}
     sources: dict[str, str] = {}
     for name in SETTING_NAMES:
@@ -109,5 +133,6 @@ def resolve_settings(
         elif env:
             values[name], sources[name] = env, f"env {ENV_PREFIX + name.upper()}"
         elif name in from_file:
-            values[name], sources[name] = from_file[name], f"config {path}"
+            where = f" [profiles.{profile}]" if profile else ""
+            values[name], sources[name] = from_file[name], f"config {path}{where}"
     return Settings(values, sources, path)

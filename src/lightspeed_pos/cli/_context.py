@@ -10,6 +10,7 @@ an exit status: 1, or 130 after Ctrl-C.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import sys
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 import httpx2
 import typer
 
-from lightspeed_pos._catalog import ResourceSpec
+from lightspeed_pos._catalog import ResourceSpec, catalog
 from lightspeed_pos._redact import redact
 from lightspeed_pos.errors import LightspeedError, LoginRequiredError
 
@@ -31,7 +32,7 @@ from ._resources import resolve_resource
 if TYPE_CHECKING:
     from lightspeed_pos import Client, Collection
     from lightspeed_pos.oauth import OAuthSession, TokenStore
-    from lightspeed_pos.sandbox import Sandbox
+    from lightspeed_pos.sandbox import Sandbox, SandboxState
     from lightspeed_pos.shared import RedisState
 
 __all__ = [
@@ -75,14 +76,28 @@ def enable_debug(stream: Any = None) -> Callable[[], None]:
     return undo
 
 
-def make_sandbox() -> Sandbox:
-    """The in-process sandbox behind ``--sandbox`` (a seeded store, the default limits)."""
+def make_sandbox(state: SandboxState | None = None) -> Sandbox:
+    """The in-process sandbox behind ``--sandbox`` (a seeded store, the default limits), keeping its
+    data in ``state`` when given."""
     from lightspeed_pos.sandbox import Sandbox
 
-    return Sandbox()
+    return Sandbox(state=state)
 
 
-def sandbox_login(session: OAuthSession, sandbox_transport: httpx2.BaseTransport) -> None:
+@dataclass(frozen=True)
+class SandboxTarget:
+    """What ``--sandbox`` talks to: the in-process sandbox, or a running ``sandbox serve``."""
+
+    client_id: str
+    client_secret: str
+    auth_url: str
+    base_url: str
+    transport: httpx2.BaseTransport | None
+    """The in-process transport; ``None`` for a served sandbox (plain HTTP to 127.0.0.1)."""
+    description: str
+
+
+def sandbox_login(session: OAuthSession, sandbox_transport: httpx2.BaseTransport | None) -> None:
     """The authorization-code flow against the sandbox's authorize endpoint, with no browser:
     ``GET /auth/oauth/authorize`` (auto-approved), then the code from its redirect is exchanged."""
     request = session.authorization_url()
@@ -106,20 +121,66 @@ class CliState:
     sandbox_mode: bool = False
     debug: bool = False
     _sandbox: Sandbox | None = None
+    _target: SandboxTarget | None = None
     _session: OAuthSession | None = None
     _client: Client | None = None
     _account_id: int | None = None
-    _closers: list[Callable[[], None]] = field(default_factory=list)
+    _closers: list[Callable[[], object]] = field(default_factory=list)
     _shared: RedisState | None = None
+
+    def sandbox_state(self) -> SandboxState | None:
+        """The state file of ``--sandbox`` (``sandbox_state``; ``off`` for none)."""
+        from lightspeed_pos.sandbox import SandboxState, default_state_path
+
+        raw = self.settings.get("sandbox_state")
+        if raw is not None and raw.strip().lower() in ("", "off", "none"):
+            return None
+        return SandboxState(raw or default_state_path())
 
     @property
     def sandbox(self) -> Sandbox:
+        """The in-process sandbox; with a state file, its data is loaded now and saved at the end
+        (the state's lock is held in between, so two commands never interleave)."""
         if self._sandbox is None:
-            self._sandbox = make_sandbox()
+            state = self.sandbox_state()
+            if state is None:
+                self._sandbox = make_sandbox()
+            else:
+                locked = contextlib.ExitStack()
+                locked.enter_context(state.lock())
+                self._closers.append(locked.close)
+                self._sandbox = make_sandbox(state)
+                self._closers.append(self._sandbox.save_state)
         return self._sandbox
 
+    def sandbox_target(self) -> SandboxTarget:
+        """A running ``lightspeed sandbox serve`` on the same state, else the in-process sandbox."""
+        if self._target is None:
+            state = self.sandbox_state()
+            served = state.served() if state is not None else None
+            if served is not None:
+                self._target = SandboxTarget(
+                    served.client_id,
+                    served.client_secret,
+                    f"{served.origin}/auth/oauth",
+                    f"{served.origin}/API/V3",
+                    None,
+                    f"the sandbox served on {served.origin} by process {served.pid}",
+                )
+            else:
+                sandbox = self.sandbox
+                self._target = SandboxTarget(
+                    sandbox.client_id,
+                    sandbox.client_secret,
+                    sandbox.auth_url,
+                    sandbox.base_url,
+                    sandbox.transport(),
+                    "the in-process sandbox: no request leaves this process",
+                )
+        return self._target
+
     def _transport(self) -> httpx2.BaseTransport | None:
-        return self.sandbox.transport() if self.sandbox_mode else None
+        return self.sandbox_target().transport if self.sandbox_mode else None
 
     def store(self) -> TokenStore:
         from lightspeed_pos.oauth import FileTokenStore, MemoryTokenStore
@@ -157,12 +218,12 @@ class CliState:
         if self.settings.get("scope"):
             options["scope"] = self.settings.get("scope")
         if self.sandbox_mode:
-            sandbox = self.sandbox
+            target = self.sandbox_target()
             session = OAuthSession(
-                sandbox.client_id, sandbox.client_secret, auth_url=sandbox.auth_url, **options
+                target.client_id, target.client_secret, auth_url=target.auth_url, **options
             )
             if login:
-                sandbox_login(session, sandbox.transport())
+                sandbox_login(session, target.transport)
         else:
             client_id = self.settings.get("client_id")
             if not client_id:
@@ -187,25 +248,34 @@ class CliState:
         if self._client is None:
             from lightspeed_pos import DEFAULT_BASE_URL, Client
 
-            base_url = self.sandbox.base_url if self.sandbox_mode else self.settings.get("base_url")
+            base_url = self.sandbox_target().base_url if self.sandbox_mode else self.settings.get("base_url")
             http = httpx2.Client(
                 transport=self._transport(), timeout=30.0, event_hooks={"request": [_log_request]}
             )
             self._closers.append(http.close)
+            holder: Any
+            if self.plain_token:
+                from lightspeed_pos import AccessToken
+
+                holder = AccessToken(self.settings.get("access_token") or "")
+            else:
+                holder = self.session()
             self._client = Client(
-                self.session(),
-                base_url=base_url or DEFAULT_BASE_URL,
-                http_client=http,
-                shared=self.shared_state(),
+                holder, base_url=base_url or DEFAULT_BASE_URL, http_client=http, shared=self.shared_state()
             )
         return self._client
+
+    @property
+    def plain_token(self) -> bool:
+        """Whether a plain access token (``--token`` / ``LIGHTSPEED_ACCESS_TOKEN``) is in force."""
+        return bool(self.settings.get("access_token")) and not self.sandbox_mode
 
     def account_id(self) -> int:
         """``--account-id`` / ``LIGHTSPEED_ACCOUNT_ID`` / config; else the token's account; else the
         first account the token sees (``GET /Account.json``)."""
         if self._account_id is None:
             configured = self.settings.account_id
-            tokens = self.session().tokens
+            tokens = None if self.plain_token else self.session().tokens
             if configured is not None:
                 self._account_id = configured
             elif tokens is not None and tokens.account_id is not None:
@@ -219,7 +289,7 @@ class CliState:
 
     def collection(self, resource: str) -> tuple[ResourceSpec, Collection[Any]]:
         """The catalogue row and the collection for a name given on the command line."""
-        spec = resolve_resource(resource)
+        spec = catalog().get(resource) if resource in catalog() else resolve_resource(resource)
         client = self.client()
         if spec.scope == "global":
             return spec, client.collection(spec.name)
@@ -260,7 +330,7 @@ def error_message(exc: BaseException) -> str:
     """One line saying what went wrong."""
     if isinstance(exc, LoginRequiredError) and "lightspeed login" not in str(exc):
         return f"{exc} (run `lightspeed login`)"
-    if isinstance(exc, LightspeedError | ValueError | OSError):
+    if isinstance(exc, LightspeedError | ValueError | OSError | ImportError):
         text = str(exc) or type(exc).__name__
     else:
         text = f"{type(exc).__name__}: {exc}"

@@ -19,7 +19,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-__all__ = ["LightspeedGroup", "silence_stdout"]
+__all__ = ["LightspeedGroup", "plain_placeholders", "silence_stdout"]
 
 
 def silence_stdout() -> None:
@@ -37,6 +37,25 @@ def _usage_line(exc: typer.TyperException) -> str:
     return f"Error: {message}"
 
 
+def plain_placeholders(command: Any) -> None:
+    """Help without Python types: a flag shows no placeholder (``--sandbox``, not ``--sandbox
+    <bool>``), a value its name (``--client-id CLIENT_ID``) unless the option names its own, and
+    an argument only its name (``RESOURCE``, not ``RESOURCE <str>``)."""
+    command.get_help_option(typer.Context(command, help_option_names=["-h", "--help"]))
+    helper = getattr(command, "_help_option", None)
+    for param in [*getattr(command, "params", []), *([helper] if helper is not None else [])]:
+        if param.param_type_name == "argument":
+            setattr(param, "display_type_rich", _no_type)  # noqa: B010 - an instance override
+        elif param.metavar is None:
+            param.metavar = "" if getattr(param, "is_flag", False) else (param.name or "value").upper()
+    for sub in getattr(command, "commands", {}).values():
+        plain_placeholders(sub)
+
+
+def _no_type(ctx: Any) -> None:
+    return None
+
+
 class LightspeedGroup(TyperGroup):
     """The top-level group: typer's, with the exit rule above instead of rich's error boxes."""
 
@@ -49,6 +68,7 @@ class LightspeedGroup(TyperGroup):
         windows_expand_args: bool = True,
         **extra: Any,
     ) -> Any:
+        plain_placeholders(self)
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
         try:

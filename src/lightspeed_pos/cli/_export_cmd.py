@@ -20,7 +20,7 @@ from ._context import CliState, guarded, state_of
 from ._export import ExportState, ResourceExport
 from ._options import Archived, CsvRaw, Fields, split_names
 from ._rate import bucket_of, duration, seconds_for
-from ._resources import resolve_resource
+from ._resources import cli_name, resolve_resource
 
 __all__ = ["after_page", "register"]
 
@@ -45,6 +45,7 @@ def _progress(enabled: bool) -> Any:
         console=Console(stderr=True),
         disable=not enabled,
         expand=False,
+        redirect_stdout=False,
     )
 
 
@@ -53,17 +54,25 @@ def _bucket_text(state: CliState) -> str:
     return f"{min(bucket.level, bucket.size):.1f}/{bucket.size:g}"
 
 
+def _say(progress: Any, text: str) -> None:
+    """A line on stderr above the progress bars (printed through their console, so a bar being
+    drawn is never cut in two)."""
+    progress.console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
 def export_one(
     state: CliState, job: ResourceExport, progress: Any, *, restart: bool, label: str | None = None
 ) -> ExportState:
     """Resume or start one resource's export, updating its progress bar after every page."""
     saved = job.prepare(restart=restart)
-    name = label or job.spec.attr
+    name = label or cli_name(job.spec)
     if job.notice:
-        typer.echo(job.notice, err=True)
+        _say(progress, job.notice)
     if saved.complete:
-        typer.echo(f"{name}: already complete ({saved.records} records in {job.data_path})", err=True)
+        _say(progress, f"{name}: already complete ({saved.records} records in {job.data_path})")
         return saved
+    if saved.records:
+        _say(progress, f"{name}: resuming after {saved.records} records (id {saved.last_id})")
     total = job.collection.count(job.total_query())
     per_page = estimate_cost(job.spec, job.query().limit(job.page_size))
 
@@ -78,8 +87,6 @@ def export_one(
         bucket=_bucket_text(state),
         eta=eta(),
     )
-    if saved.records:
-        typer.echo(f"{name}: resuming after {saved.records} records (id {saved.last_id})", err=True)
 
     def on_page(current: ExportState) -> None:
         progress.update(

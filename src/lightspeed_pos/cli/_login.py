@@ -21,6 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 import typer
 
 from lightspeed_pos.errors import LoginRequiredError
+from lightspeed_pos.oauth._session import not_logged_in
 
 from ._context import CliState, guarded, sandbox_login, state_of
 
@@ -149,7 +150,7 @@ def register(app: typer.Typer) -> None:
         state = state_of(ctx)
         if state.sandbox_mode:
             session = state.session(login=False)
-            sandbox_login(session, state.sandbox.transport())
+            sandbox_login(session, state.sandbox_target().transport)
         elif no_browser:
             _paste_login(state)
         else:
@@ -177,13 +178,22 @@ def register(app: typer.Typer) -> None:
     def whoami(ctx: typer.Context) -> None:
         """The account, the scopes and the expiry of the access token."""
         state = state_of(ctx)
-        tokens = state.session().tokens
+        if state.plain_token:
+            account_id = state.account_id()
+            account = state.client().accounts.find(account_id)
+            typer.echo(f"Account:    {account_id} ({account.attributes.get('name', '')})")
+            typer.echo("Token:      a plain access token (--token / LIGHTSPEED_ACCESS_TOKEN; not refreshed)")
+            typer.echo(f"Base URL:   {state.client().base_url}")
+            return
+        session = state.session()
+        tokens = session.tokens
         if tokens is None:
-            raise LoginRequiredError("not logged in")
+            raise not_logged_in(session.store)
         account_id = state.account_id()
         account = state.client().accounts.find(account_id)
         typer.echo(f"Account:    {account_id} ({account.attributes.get('name', '')})")
         typer.echo(f"Scopes:     {tokens.scope or 'unknown'}")
         current = state.session().tokens or tokens
         typer.echo(f"Expires:    {_expiry(current.expires_at)}")
-        typer.echo(f"Base URL:   {state.client().base_url}")
+        where = f" ({state.sandbox_target().description})" if state.sandbox_mode else ""
+        typer.echo(f"Base URL:   {state.client().base_url}{where}")

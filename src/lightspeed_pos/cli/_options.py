@@ -15,11 +15,13 @@ __all__ = [
     "Data",
     "Fields",
     "Format",
+    "Pager",
     "RecordId",
     "Relations",
     "Resource",
     "Sort",
     "Where",
+    "Wire",
     "split_names",
 ]
 
@@ -55,6 +57,17 @@ CsvRaw = Annotated[
     typer.Option(
         "--csv-raw", help="Write CSV cells as they are (by default =, +, -, @ at the start are escaped)."
     ),
+]
+
+Wire = Annotated[
+    bool,
+    typer.Option(
+        "--wire", help="JSON values as the API sends them (strings) instead of numbers and booleans."
+    ),
+]
+Pager = Annotated[
+    bool | None,
+    typer.Option("--pager/--no-pager", help="Page long output (default: on a terminal, when it is long)."),
 ]
 
 

@@ -28,6 +28,7 @@ __all__ = [
     "pluck",
     "project",
     "render_table",
+    "typed",
 ]
 
 OutputFormat = Literal["table", "json", "ndjson", "csv"]
@@ -177,3 +178,54 @@ def render_record(title: str | None, record: Mapping[str, Any]) -> Any:
     for name, value in record.items():
         table.add_row(name, cell(value))
     return table
+
+
+# --- real JSON types -------------------------------------------------------------------------------
+
+_INTEGER = re.compile(r"-?\d+")
+_DECIMAL = re.compile(r"-?(\d+(\.\d*)?|\.\d+)")
+
+
+def _entity_kinds() -> dict[str, dict[str, str]]:
+    from lightspeed_pos._catalog import catalog
+
+    kinds: dict[str, dict[str, str]] = {}
+    for spec in sorted(catalog().resources, key=lambda row: (row.kind != "resource", row.nested)):
+        kinds.setdefault(spec.entity, dict(spec.fields))
+    return kinds
+
+
+_KINDS: dict[str, dict[str, str]] = {}
+
+
+def _value(kind: str | None, value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    if kind == "integer" and _INTEGER.fullmatch(value):
+        return int(value)
+    if kind == "decimal" and _DECIMAL.fullmatch(value):
+        number = float(value)
+        return int(number) if number.is_integer() and "." not in value else number
+    if kind == "boolean" and value in ("true", "false"):
+        return value == "true"
+    if kind in ("integer", "decimal", "datetime", "boolean") and value == "":
+        return None
+    return value
+
+
+def typed(record: Mapping[str, Any], entity: str) -> dict[str, Any]:
+    """``record`` with real JSON types where the catalogue knows the field: integers, decimals as
+    numbers, booleans, ``""`` as null for those; nested records (``Category``, ``ItemShops.ItemShop``)
+    by their own entity. Strings, times and unknown fields stay as the API sent them."""
+    if not _KINDS:
+        _KINDS.update(_entity_kinds())
+    kinds = _KINDS.get(entity, {})
+    converted: dict[str, Any] = {}
+    for name, value in record.items():
+        if isinstance(value, Mapping):
+            converted[name] = typed(value, name)  # a nested record's key is its entity (Category)
+        elif isinstance(value, list):
+            converted[name] = [typed(item, name) if isinstance(item, Mapping) else item for item in value]
+        else:
+            converted[name] = _value(kinds.get(name), value)
+    return converted

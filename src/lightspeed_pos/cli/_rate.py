@@ -18,7 +18,7 @@ from lightspeed_pos.query import Query, encode_query, estimate_cost
 from ._context import CliState, guarded, state_of
 from ._options import Archived, Relations, Resource, Sort, Where
 from ._resources import resolve_resource
-from ._where import build_query
+from ._where import build_query, check_query
 
 __all__ = ["Bucket", "bucket_of", "register", "seconds_for"]
 
@@ -72,7 +72,7 @@ def _bucket_lines(bucket: Bucket) -> list[str]:
 def plan_lines(state: CliState, resource: str, query: Query) -> list[str]:
     """The cost and time of listing ``resource`` with ``query``: one count request first."""
     spec = resolve_resource(resource)
-    query.check(spec)
+    check_query(query, spec)
     _, collection = state.collection(resource)
     count = collection.count(
         Query(*query.filters, load_relations=query.relations or None, archived=query.archived_mode)

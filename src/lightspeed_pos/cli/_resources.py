@@ -1,5 +1,7 @@
-"""RESOURCE on the command line: a collection name as on the account (``items``, ``item_matrices``),
-an entity (``Item``, ``ItemMatrix``) or a catalogue row name (``InventoryTransfer``)."""
+"""RESOURCE on the command line: the collection names of the Python API, read from the generated
+``Account`` class (``items``, ``inventory_transfers``, ``discounts_by_day``, ``display_sale``),
+``customers.custom_fields`` for the custom fields of customers, items and orders, ``accounts`` and
+``locale``. The entity (``Item``) and the catalogue row name (``InventoryTransfer``) work too."""
 
 from __future__ import annotations
 
@@ -8,31 +10,56 @@ from functools import cache
 
 from lightspeed_pos._catalog import ResourceSpec, catalog
 
-__all__ = ["resolve_resource", "resource_names"]
+__all__ = ["cli_name", "resolve_resource", "resource_names"]
+
+
+def _account_collections() -> dict[str, str]:
+    """``{python attribute: catalogue row name}`` for every collection on ``Account``."""
+    from lightspeed_pos._children import Child
+    from lightspeed_pos.models.account import Account
+
+    return {attr: member.name for attr, member in vars(Account).items() if isinstance(member, Child)}
 
 
 @cache
-def _names() -> dict[str, ResourceSpec]:
-    table: dict[str, ResourceSpec] = {}
-    rows = [spec for spec in catalog().resources if not spec.nested and spec.kind == "resource"]
-    for spec in rows:
-        table.setdefault(spec.name.lower(), spec)
-    for spec in rows:
-        table.setdefault(spec.entity.lower(), spec)
-        table.setdefault(spec.attr, spec)
-    table["accounts"] = catalog().get("Account")
-    return table
+def _tables() -> tuple[dict[str, ResourceSpec], dict[str, ResourceSpec]]:
+    """The names as in Python (``primary``) and the other spellings accepted (``aliases``)."""
+    table = catalog()
+    primary = {attr: table.get(name) for attr, name in _account_collections().items()}
+    by_row = {spec.name: attr for attr, spec in primary.items()}
+    for spec in table.resources:
+        parent, _, last = spec.path.rpartition("/")
+        if last == "CustomField" and spec.scope == "account":
+            parent_attr = next((a for a, s in primary.items() if s.path == parent), None)
+            if parent_attr is not None:
+                primary[f"{parent_attr}.custom_fields"] = spec
+    primary["accounts"] = table.get("Account")
+    primary["locale"] = table.get("Locale")
+    aliases: dict[str, ResourceSpec] = {}
+    ordered = sorted(primary.items(), key=lambda pair: (pair[1].kind != "resource", pair[1].nested))
+    for attr, spec in ordered:  # plain endpoints first: "sale" is Sale, not DisplayTemplateSale
+        for alias in (spec.name.lower(), spec.entity.lower(), spec.attr, attr.replace(".", "_")):
+            if alias not in primary and by_row.get(spec.name, attr) == attr:
+                aliases.setdefault(alias, spec)
+    return primary, aliases
 
 
 def resource_names() -> list[str]:
-    """The collection names (``items``, ``sales`` ...), sorted."""
-    return sorted({spec.attr for spec in _names().values()} | {"accounts"})
+    """The collection names (``items``, ``sales`` ...), sorted: the same as on ``Account``."""
+    return sorted(_tables()[0])
+
+
+def cli_name(spec: ResourceSpec) -> str:
+    """The name a catalogue row goes by on the command line (and on ``Account``)."""
+    primary, _ = _tables()
+    return next((name for name, row in primary.items() if row.name == spec.name), spec.attr)
 
 
 def resolve_resource(name: str) -> ResourceSpec:
     """The catalogue row for ``name``; ``ValueError`` (with a suggestion) when there is none."""
+    primary, aliases = _tables()
     key = name.strip().lower().replace("-", "_")
-    spec = _names().get(key) or _names().get(key.replace("_", ""))
+    spec = primary.get(key) or aliases.get(key) or aliases.get(key.replace("_", ""))
     if spec is None:
         close = difflib.get_close_matches(key, resource_names(), n=1)
         hint = f"; did you mean {close[0]!r}?" if close else "; `lightspeed resources` lists them"

@@ -23,9 +23,10 @@ import json
 import re
 from collections.abc import Iterable
 
+from lightspeed_pos._catalog import ResourceSpec
 from lightspeed_pos.query import Condition, F, Or, Query
 
-__all__ = ["build_query", "parse_where"]
+__all__ = ["build_query", "check_query", "cli_words", "parse_where"]
 
 _EXPRESSION = re.compile(
     r"^\s*(?P<field>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)\s*"
@@ -33,6 +34,16 @@ _EXPRESSION = re.compile(
     re.S,
 )
 _IN = re.compile(r"^IN\s*,?\s*\[(?P<items>.*)\]$", re.I | re.S)
+_OPTIONS = {
+    "archived": "--archived",
+    "sort": "--sort",
+    "orderby": "--sort",
+    "limit": "--limit",
+    "load_relations": "--relations",
+    "count": "`lightspeed rate list`",
+    "offset": "--limit",
+}
+"""Query parameters that are options of the command, not fields."""
 _SYNTAX = "FIELD=VALUE, != > >= < <=, FIELD><LOW,HIGH, FIELD~PATTERN, FIELD!~PATTERN, FIELD=IN[1,2]"
 
 
@@ -60,6 +71,8 @@ def parse_condition(expression: str) -> Condition:
     if not match:
         raise ValueError(f"--where {expression!r}: expected FIELD OP VALUE ({_SYNTAX})")
     field, op, raw = match.group("field"), match.group("op"), match.group("value")
+    if field in _OPTIONS:
+        raise ValueError(f"--where {expression!r}: {field} is not a field; use {_OPTIONS[field]} instead")
     value = _unquote(raw)
     if value == "" and op != "=":
         raise ValueError(f"--where {expression!r}: {op} needs a value")
@@ -90,6 +103,31 @@ def parse_where(expression: str) -> Condition | Or:
     if len(parts) > 1 and all(_EXPRESSION.match(part) for part in parts):
         return Or(*(parse_condition(part) for part in parts))
     return parse_condition(expression)
+
+
+_CLI_WORDS = (
+    ("archived= does not apply", "--archived does not apply"),
+    ("(load_relations=[", "(--relations ["),
+    ("like/not_like", "~ and !~"),
+    ("use ==, >, <, between() or in_() instead", "use =, >, <, >< or =IN[...] instead"),
+    ("takes only equals, in_() or Or(...)", "takes only =, =IN[...] or a|b"),
+    ("count cannot be combined with sort, limit", "a count cannot be combined with --sort, --limit"),
+)
+
+
+def cli_words(message: str) -> str:
+    """A query error in the command line's words (``--archived``, ``><``) instead of Python's."""
+    for python, cli in _CLI_WORDS:
+        message = message.replace(python, cli)
+    return message
+
+
+def check_query(query: Query, spec: ResourceSpec) -> None:
+    """``query.check(spec)``, with its complaint in the command line's words."""
+    try:
+        query.check(spec)
+    except ValueError as exc:
+        raise ValueError(cli_words(str(exc))) from None
 
 
 def build_query(

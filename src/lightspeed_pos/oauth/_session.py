@@ -288,7 +288,7 @@ class OAuthSession:
             if self._tokens is None:
                 self._tokens = self.store.load()
             if self._tokens is None:
-                raise LoginRequiredError(f"no tokens are stored in {self.store!r}")
+                raise not_logged_in(self.store)
             return self._tokens
 
     def _refresh(self, *, stale_token: str | None, early: bool = False) -> TokenSet:
@@ -300,7 +300,7 @@ class OAuthSession:
                 stored = self.store.load()
                 if stored is None:
                     self._tokens = None
-                    raise LoginRequiredError(f"no tokens are stored in {self.store!r} (logged out?)")
+                    raise not_logged_in(self.store)
                 if current is None:
                     current = self._tokens = stored
                     if stale_token not in (None, stored.access_token) and not self._expiring(stored):
@@ -402,3 +402,9 @@ def _json_or_none(response: httpx2.Response) -> Any:
         return response.json()
     except ValueError:
         return None
+
+
+def not_logged_in(store: object) -> LoginRequiredError:
+    """The one error for "there are no tokens": ``not logged in (no tokens in <where>)``."""
+    where = getattr(store, "path", None) or type(store).__name__
+    return LoginRequiredError(f"not logged in (no tokens in {where})")

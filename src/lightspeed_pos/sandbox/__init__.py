@@ -12,6 +12,8 @@ Nothing here touches the network beyond 127.0.0.1.
 
 from __future__ import annotations
 
+import math
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -26,6 +28,7 @@ from ._faults import Faults
 from ._limiter import RateLimiter
 from ._oauth import DEFAULT_REDIRECT_URIS, OAuthServer, TokenPair
 from ._serve import ServedSandbox, serve_asgi
+from ._state import SandboxState, ServedInfo, WriteCounter, default_state_path
 from ._transport import AsyncSandboxTransport, SandboxTransport
 
 if TYPE_CHECKING:
@@ -36,16 +39,31 @@ __all__ = [
     "Faults",
     "Sandbox",
     "SandboxApp",
+    "SandboxState",
     "SandboxTokenHolder",
     "SandboxTransport",
+    "ServedInfo",
     "ServedSandbox",
     "TokenPair",
     "client",
+    "default_state_path",
 ]
 
 DEFAULT_CLIENT_ID = "sandbox-client"
 DEFAULT_CLIENT_SECRET = "sandbox-secret-0123456789abcdef"
 """A fixed, public secret: the sandbox guards nothing."""
+
+
+def _check_settings(**settings: float) -> None:
+    """``ValueError`` naming the setting when a count is below 1 or a rate is not a positive number."""
+    for name in ("items", "accounts", "registers"):
+        value = settings[name]
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{name} must be a whole number of at least 1, not {value!r}")
+    for name in ("bucket_size", "drip_rate", "time_scale", "token_lifetime"):
+        value = settings[name]
+        if not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
+            raise ValueError(f"{name} must be a positive number, not {value!r}")
 
 
 class SandboxTokenHolder:
@@ -139,9 +157,21 @@ class Sandbox:
         clock: Callable[[], float] | None = None,
         engine: EngineLike | None = None,
         max_body_bytes: int = MAX_BODY_BYTES,
+        state: SandboxState | str | os.PathLike[str] | None = None,
     ) -> None:
+        _check_settings(
+            items=items,
+            accounts=accounts,
+            registers=registers,
+            bucket_size=bucket_size,
+            drip_rate=drip_rate,
+            time_scale=time_scale,
+            token_lifetime=token_lifetime,
+        )
+        self.state = state if isinstance(state, SandboxState) or state is None else SandboxState(state)
         if engine is None:
-            engine = Engine.create(seed=seed, items=items, accounts=accounts)
+            stores = self.state.load() if self.state is not None else None
+            engine = Engine(stores) if stores else Engine.create(seed=seed, items=items, accounts=accounts)
         clock = clock or time.monotonic
         self.engine = engine
         self.client_id = client_id
@@ -161,9 +191,25 @@ class Sandbox:
             enabled=rate_limit,
             clock=clock,
         )
+        self._writes = WriteCounter(engine) if self.state is not None else None
+        self._saved_writes = 0
+        pipeline: EngineLike = self._writes if self._writes is not None else engine
         self.app = SandboxApp(
-            engine, oauth=oauth, limiter=limiter, faults=faults, clock=clock, max_body_bytes=max_body_bytes
+            pipeline, oauth=oauth, limiter=limiter, faults=faults, clock=clock, max_body_bytes=max_body_bytes
         )
+
+    def save_state(self) -> bool:
+        """Write the data to the state file (``state=``) if it changed; ``True`` when written."""
+        if self.state is None or self._writes is None or not isinstance(self.engine, Engine):
+            return False
+        writes = self._writes.writes
+        if writes == self._saved_writes:
+            return False  # nothing written since the last save (a seeded store is made again alike)
+        with self.engine._lock:  # a consistent copy: no request runs while the stores are pickled
+            stores = list(self.engine._stores.values())
+            self.state.save(stores)
+        self._saved_writes = writes
+        return True
 
     def register_redirect_uri(self, redirect_uri: str) -> None:
         """Register one more redirect URI for the sandbox's client (``/authorize`` redirects only

@@ -175,7 +175,7 @@ def stock_work(seeder: Seeder) -> None:
             for k, n in enumerate(("Spring count", "Cycle count"))
         ],
     )
-    counted = [(c, items.get(1 + k) or {}) for c in counts for k in range(3)]
+    counted = [(c, found) for c in counts for k in range(3) if (found := items.get(1 + k))]
     seeder.rows(
         "InventoryCountItem",
         [
