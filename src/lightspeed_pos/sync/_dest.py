@@ -348,8 +348,9 @@ class Destination:
                     rows.append(row)
                 self.upsert(conn, main, rows)
                 counts.rows_written += len(rows)
+                stored = [r.id for r in fresh if r.id in seen]
                 counts.rows_written += self._replace_children(
-                    conn, table_name, key, account_id, fresh, children
+                    conn, table_name, key, account_id, fresh, children, stored
                 )
             if state is not None:
                 self._save_state(conn, account_id, stream, state)
@@ -399,8 +400,12 @@ class Destination:
         account_id: int,
         records: Sequence[Record],
         tables: dict[str, sa.Table],
+        stored: Sequence[int],
     ) -> int:
-        ids = [r.id for r in records]
+        """Child rows of ``records`` replaced: the old ones of the records already ``stored``
+        deleted (a record new to the table has none: a first copy deletes nothing), the new ones
+        written."""
+        ids = list(stored)
         written = 0
         for name in sorted(self.child_tables(parent) | set(tables)):
             table = tables[name] if name in tables else self.existing_table(name)
