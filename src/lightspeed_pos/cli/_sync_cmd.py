@@ -18,6 +18,7 @@ import typer
 
 from ._context import CliState, fail, guarded, state_of
 from ._rate import bucket_of
+from ._worker_cmd import default_streams, enqueue_jobs, run_workers, show_status
 
 if TYPE_CHECKING:
     from lightspeed_pos.sync import StreamReport, SyncReport
@@ -179,6 +180,10 @@ def register(app: typer.Typer) -> None:
     @guarded
     def sync_command(
         ctx: typer.Context,
+        action: Annotated[
+            str | None,
+            typer.Argument(help="'status': show the job queue (jobs, leases, last runs, errors)."),
+        ] = None,
         to: Annotated[
             str | None,
             typer.Option(
@@ -219,7 +224,25 @@ def register(app: typer.Typer) -> None:
                 "--lookback", min=0, help="Seconds each incremental listing re-reads (late commits)."
             ),
         ] = 300.0,
-        workers: Annotated[int, typer.Option("--workers", min=1, max=32, help="Streams synced at once.")] = 4,
+        threads: Annotated[
+            int, typer.Option("--threads", min=1, max=32, help="Streams synced at once in this process.")
+        ] = 4,
+        workers: Annotated[
+            int | None,
+            typer.Option(
+                "--workers", min=1, max=64, help="Worker processes sharing the job queue in the destination."
+            ),
+        ] = None,
+        enqueue: Annotated[
+            bool, typer.Option("--enqueue", help="Queue the (account, stream) jobs for workers, then exit.")
+        ] = False,
+        redis: Annotated[
+            str | None,
+            typer.Option("--redis", help="Redis shared by the workers (or LIGHTSPEED_REDIS_URL)."),
+        ] = None,
+        lease: Annotated[
+            float, typer.Option("--lease", min=1, help="Seconds a worker's job lease lasts.")
+        ] = 60.0,
         estimate: Annotated[
             bool,
             typer.Option("--estimate", help="Count records before a first copy (10 drips each) for an ETA."),
@@ -227,6 +250,14 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Mirror the store into SQLite or PostgreSQL; run again to bring it up to date."""
         state = state_of(ctx)
+        if action not in (None, "status"):
+            raise fail(f"unknown sync action {action!r} (the only one is 'status')", 2)
+        if redis:
+            state.settings.values["redis_url"] = redis
+            state.settings.sources["redis_url"] = "flag"
+        if action == "status":
+            show_status(to or default_destination(), lease)
+            return
         try:
             interval = parse_interval(every) if every else None
         except ValueError as exc:
@@ -243,6 +274,23 @@ def register(app: typer.Typer) -> None:
         except ValueError:
             raise fail(f"--accounts takes comma-separated account ids, not {accounts!r}", 2) from None
         url = to or default_destination()
+        if enqueue or workers is not None:
+            if full_refresh or raw or estimate or sweep is not None:
+                raise fail(
+                    "--full-refresh, --raw, --sweep and --estimate apply to a sync without --workers", 2
+                )
+            jobs = [(a, s) for a in ids for s in (names or default_streams())]
+            if enqueue:
+                count = enqueue_jobs(url, lease, jobs)
+                typer.echo(f"queued {count} jobs ({len(ids)} accounts x {len(jobs) // len(ids)} streams)")
+                return
+            assert workers is not None
+            while True:
+                enqueue_jobs(url, lease, jobs)
+                run_workers(state, url, lease, workers)
+                if interval is None:
+                    return
+                time.sleep(interval)
         options = SyncOptions(
             full_refresh=full_refresh, lookback=lookback, sweep=sweep, raw=raw, estimate_totals=estimate
         )
@@ -250,7 +298,7 @@ def register(app: typer.Typer) -> None:
 
         while True:
             try:
-                report = run_once(state, url, names, ids, options, quiet=quiet, workers=workers)
+                report = run_once(state, url, names, ids, options, quiet=quiet, workers=threads)
             except sqlalchemy.exc.SQLAlchemyError as exc:
                 cause = getattr(exc, "orig", None) or exc
                 message = " ".join(str(cause).split())

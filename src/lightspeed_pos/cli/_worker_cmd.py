@@ -20,7 +20,15 @@ from ._context import CliState, error_message, fail, guarded, state_of
 if TYPE_CHECKING:
     from lightspeed_pos.sync._queue import JobQueue, JobStatus
 
-__all__ = ["job_runner", "register", "status_table"]
+__all__ = [
+    "default_streams",
+    "enqueue_jobs",
+    "job_runner",
+    "register",
+    "run_workers",
+    "show_status",
+    "status_table",
+]
 
 
 def _split(text: str | None) -> list[str]:
@@ -175,30 +183,50 @@ def register(app: typer.Typer) -> None:
         if redis:
             state.settings.values["redis_url"] = redis
             state.settings.sources["redis_url"] = "flag"
-        queue = _queue(to, lease)
-        try:
-            if status:
-                from rich.console import Console
-
-                Console().print(status_table(queue.status()))
-                return
-            if enqueue:
-                ids = [int(a) for a in _split(accounts)] if accounts else [state.account_id()]
-                names = _split(streams) or _default_streams()
-                count = queue.enqueue((a, s) for a in ids for s in names)
-                typer.echo(f"queued {count} jobs ({len(ids)} accounts x {len(names)} streams)")
-                return
-        finally:
-            queue.close()
-        _prepare_destination(to)
-        if processes == 1:
-            _work(dict(state.settings.values), to, lease)
+        if status:
+            show_status(to, lease)
             return
-        from lightspeed_pos.sync._queue import run_pool
+        if enqueue:
+            ids = [int(a) for a in _split(accounts)] if accounts else [state.account_id()]
+            names = _split(streams) or default_streams()
+            count = enqueue_jobs(to, lease, [(a, s) for a in ids for s in names])
+            typer.echo(f"queued {count} jobs ({len(ids)} accounts x {len(names)} streams)")
+            return
+        run_workers(state, to, lease, processes)
 
-        codes = run_pool(_work, (dict(state.settings.values), to, lease), processes)
-        if any(codes):
-            raise fail(f"{sum(1 for c in codes if c)} of {processes} workers failed", 1)
+
+def show_status(url: str, lease: float) -> None:
+    """Print the queue's jobs, leases, last runs and errors."""
+    from rich.console import Console
+
+    queue = _queue(url, lease)
+    try:
+        Console().print(status_table(queue.status()))
+    finally:
+        queue.close()
+
+
+def enqueue_jobs(url: str, lease: float, jobs: list[tuple[int, str]]) -> int:
+    """Queue (account, stream) jobs; how many were (re)queued."""
+    queue = _queue(url, lease)
+    try:
+        return queue.enqueue(jobs)
+    finally:
+        queue.close()
+
+
+def run_workers(state: CliState, url: str, lease: float, processes: int) -> None:
+    """Run ``processes`` workers here (this process itself for one) until the queue is empty."""
+    _queue(url, lease).close()  # a bad destination: one line, before any worker starts
+    _prepare_destination(url)
+    if processes == 1:
+        _work(dict(state.settings.values), url, lease)
+        return
+    from lightspeed_pos.sync._queue import run_pool
+
+    codes = run_pool(_work, (dict(state.settings.values), url, lease), processes)
+    if any(codes):
+        raise fail(f"{sum(1 for c in codes if c)} of {processes} workers failed", 1)
 
 
 def _prepare_destination(url: str) -> None:
@@ -210,7 +238,7 @@ def _prepare_destination(url: str) -> None:
     sync.Destination(url).close()
 
 
-def _default_streams() -> list[str]:
+def default_streams() -> list[str]:
     try:
         sync = importlib.import_module("lightspeed_pos.sync")
     except ImportError as exc:

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
-from ._queue import engine_url
+from ._queue import create_tables, engine_url
 from ._rows import Flat, Kind
 from ._types import Money, UtcDateTime, kind_of, sql_type
 
@@ -141,7 +141,7 @@ class Destination:
             sa.Column("child_table", sa.Text, primary_key=True),
         )
         with self._lock:
-            meta.create_all(self.engine, checkfirst=True)
+            create_tables(self.engine, list(meta.tables.values()))
         for name in (STATE_TABLE, RUNS_TABLE, CHILDREN_TABLE):
             self._tables[name] = meta.tables[name]
 
@@ -162,10 +162,7 @@ class Destination:
             inspector = sa.inspect(self.engine)
             if not inspector.has_table(shape.name):
                 # another process may create it at the same moment: then use theirs
-                with contextlib.suppress(
-                    sa.exc.OperationalError, sa.exc.ProgrammingError, sa.exc.IntegrityError
-                ):
-                    self._build(shape).create(self.engine, checkfirst=True)
+                create_tables(self.engine, [self._build(shape)])
                 inspector = sa.inspect(self.engine)
             present = {c["name"]: kind_of(c["type"]) for c in inspector.get_columns(shape.name)}
             missing = {n: k for n, k in shape.kinds.items() if n not in present}

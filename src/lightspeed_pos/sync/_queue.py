@@ -31,6 +31,7 @@ __all__ = [
     "JobQueue",
     "JobStatus",
     "WorkSummary",
+    "create_tables",
     "work",
 ]
 
@@ -62,6 +63,25 @@ _JOBS = sa.Table(
 _INDEX = sa.Index(f"ix{JOBS_TABLE}_claim", _JOBS.c.state, _JOBS.c.available_at)
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+
+
+_DDL_LOCK = 0x4C535359  # "LSSY": the advisory lock PostgreSQL DDL of the sync is created under
+
+
+def create_tables(engine: sa.Engine, tables: list[sa.Table]) -> None:
+    """Create the tables (and their indexes) that do not exist yet, safe when several processes do
+    it at once: under a transaction-scoped advisory lock on PostgreSQL (a plain ``IF NOT EXISTS``
+    still races there on the type catalogue), ``IF NOT EXISTS`` on SQLite (one writer)."""
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_DDL_LOCK)))
+            for table in tables:
+                table.create(conn, checkfirst=True)
+            return
+        for table in tables:
+            conn.execute(sa.schema.CreateTable(table, if_not_exists=True))
+            for index in table.indexes:
+                conn.execute(sa.schema.CreateIndex(index, if_not_exists=True))
 
 
 def engine_url(url: str) -> str:
@@ -133,7 +153,7 @@ class JobQueue:
         self.dialect = self.engine.dialect.name
         if self.dialect not in ("postgresql", "sqlite"):
             raise ValueError(f"the job queue needs PostgreSQL or SQLite, not {self.dialect}")
-        _METADATA.create_all(self.engine, tables=[_JOBS], checkfirst=True)
+        create_tables(self.engine, [_JOBS])
 
     def __repr__(self) -> str:
         return f"<JobQueue {self.engine.url.render_as_string(hide_password=True)}>"
