@@ -17,22 +17,29 @@ run's own, deleted afterwards.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import secrets
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
 import httpx2
+import sqlalchemy as sa
 
 import lightspeed_pos as ls
 from lightspeed_pos.oauth import OAuthSession, TokenSet
 from lightspeed_pos.sandbox import Sandbox
 from lightspeed_pos.shared import RedisState
+from lightspeed_pos.sync._queue import engine_url
 
 from ._harness import Recorder, RecordingTransport, Row
 from .ratelimit import TARGET_EFFICIENCY, lower_bound
@@ -74,10 +81,10 @@ class Storm:
     force_every: int
 
 
-def sizes(size: str) -> tuple[Bucket, Storm]:
+def sizes(size: str) -> tuple[Bucket, Storm, Accounts]:
     if size == "tiny":
-        return Bucket(1, 2, 60, 5, 4, 200), Storm(1, 1.0, 1.0, 10_000)
-    return Bucket(4, 4, 1200, 5, 90, 8), Storm(8, 60.0, 15.0, 25)
+        return Bucket(1, 2, 60, 5, 4, 200), Storm(1, 1.0, 1.0, 10_000), Accounts(3, 2, 10, 50)
+    return Bucket(4, 4, 1200, 5, 90, 8), Storm(8, 60.0, 15.0, 25), Accounts(200, 4, 20, 20)
 
 
 # --- the sandbox in its own process, logging refresh grants ---------------------------------------
@@ -88,16 +95,30 @@ def _serve(connection: Connection, options: dict[str, Any]) -> None:
     grants: list[tuple[float, str]] = []
     oauth = sandbox.app.oauth
     real = oauth._refresh
+    limiter = sandbox.app.limiter
+    admit = limiter.admit
+    refused = [0]
 
     def logged(form: dict[str, str], *args: Any, **kwargs: Any) -> Any:
         grants.append((time.time(), form.get("refresh_token", "")))
         return real(form, *args, **kwargs)
 
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        decision = admit(*args, **kwargs)
+        if not decision.allowed:
+            refused[0] += 1
+        return decision
+
     oauth._refresh = logged  # type: ignore[method-assign]
+    limiter.admit = counted  # type: ignore[method-assign]
     with sandbox.serve() as where:
         pair = sandbox.issue_tokens()
+        tokens = {}
+        if len(sandbox.account_ids) > 1:
+            tokens = {a: sandbox.issue_tokens(a) for a in sandbox.account_ids}
         connection.send(
             {
+                "tokens": {a: (p.access_token, p.refresh_token) for a, p in tokens.items()},
                 "base_url": where.base_url,
                 "auth_url": where.auth_url,
                 "client_id": sandbox.client_id,
@@ -108,7 +129,8 @@ def _serve(connection: Connection, options: dict[str, Any]) -> None:
                 "expires_in": pair.expires_in,
             }
         )
-        connection.recv()
+        while connection.recv() == "429s":  # how many requests got 429 so far
+            connection.send(refused[0])
         connection.send(grants)
 
 
@@ -123,6 +145,12 @@ class Served:
         if not self._ours.poll(60):
             raise RuntimeError("the sandbox process did not start")
         self.info: dict[str, Any] = self._ours.recv()
+
+    def refused(self) -> int:
+        """The requests the sandbox answered with 429 so far."""
+        self._ours.send("429s")
+        count: int = self._ours.recv()
+        return count
 
     def stop(self) -> list[tuple[float, str]]:
         self._ours.send("stop")
@@ -341,11 +369,149 @@ def run(size: str = "full") -> list[Row]:
     """The shared bucket (and separate throttlers beside it), then the refresh storm."""
     if not RedisState(redis_url(), namespace="probe").ping():
         raise RuntimeError(f"the shared-state benchmark needs Redis at {redis_url()}")
-    bucket, storm = sizes(size)
+    bucket, storm, accounts = sizes(size)
     rows = [measure_bucket(bucket, shared=True, checked=size != "tiny")]
     if size != "tiny":
         rows.append(measure_bucket(bucket, shared=False))
     else:  # a run of milliseconds: the efficiency means nothing, the 429s still do
         row = rows[0]
         row.target, row.passed = "0 x 429", row.details["429s"] == 0 and not row.details["threads_failed"]
-    return [*rows, measure_storm(storm)]
+    with scratch_database() as destination, tempfile.TemporaryDirectory() as folder:
+        config = os.path.join(folder, "config.toml")
+        with open(config, "w", encoding="utf-8"):
+            pass
+        environment = {**os.environ, "LIGHTSPEED_CONFIG": config}
+        environment["LIGHTSPEED_TOKEN_FILE"] = os.path.join(folder, "tokens.json")
+        many = measure_accounts(accounts, destination, environment)
+    return [*rows, measure_storm(storm), many]
+
+
+@contextlib.contextmanager
+def scratch_database() -> Iterator[str]:
+    """A PostgreSQL database of the run's own (``LIGHTSPEED_BENCH_POSTGRES_URL``, else the test
+    server), dropped afterwards."""
+    import psycopg
+
+    server = os.environ.get(
+        "LIGHTSPEED_BENCH_POSTGRES_URL",
+        os.environ.get("LIGHTSPEED_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"),
+    )
+    name = f"lightspeed_bench_{secrets.token_hex(5)}"
+    with psycopg.connect(server, autocommit=True, connect_timeout=5) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{server.rpartition('/')[0]}/{name}"
+    finally:
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# --- many accounts, worker processes --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Accounts:
+    accounts: int
+    processes: int
+    items: int
+    time_scale: float
+
+
+ACCOUNT_STREAMS = {"items": ("item_id", "description"), "categories": ("category_id", "name")}
+
+
+def measure_accounts(setup: Accounts, destination: str, environment: dict[str, str]) -> Row:
+    """``lightspeed sync --workers P`` over A sandbox accounts (tokens and buckets in Redis, the job
+    queue in ``destination``); every account's tables are then compared with the API, row by row.
+    ``environment``: what the command runs with (``LIGHTSPEED_CONFIG`` ...)."""
+    client_id = f"bench-accounts-{secrets.token_hex(4)}"
+    served = Served(
+        {
+            "accounts": setup.accounts,
+            "items": setup.items,
+            "client_id": client_id,
+            "time_scale": setup.time_scale,
+        }
+    )
+    namespace = f"lightspeed-{client_id}"
+    info = served.info
+    try:
+        state = RedisState(redis_url(), namespace=namespace)
+        now = time.time()
+        for account_id, (access, refresh) in info["tokens"].items():
+            tokens = TokenSet(access, refresh, expires_at=now + 3600, obtained_at=now)
+            state.token_store(f"account-{account_id}").save(tokens)
+        state.close()
+        env = {
+            **environment,
+            "LIGHTSPEED_CLIENT_ID": client_id,
+            "LIGHTSPEED_CLIENT_SECRET": info["client_secret"],
+            "LIGHTSPEED_BASE_URL": info["base_url"],
+            "LIGHTSPEED_AUTH_URL": info["auth_url"],
+            "LIGHTSPEED_REDIS_URL": redis_url(),
+        }
+        ids = ",".join(str(a) for a in info["tokens"])
+        command = [sys.executable, "-m", "lightspeed_pos.cli", "sync", "--to", destination]
+        command += [
+            "--accounts",
+            ids,
+            "--streams",
+            ",".join(ACCOUNT_STREAMS),
+            "--workers",
+            str(setup.processes),
+        ]
+        started = time.perf_counter()
+        ran = subprocess.run(command, env=env, capture_output=True, text=True, timeout=1800)
+        seconds = time.perf_counter() - started
+        refused = served.refused()
+        mismatched = _mismatched_accounts(info, destination)
+    finally:
+        served.stop()
+        _drop(namespace)
+    errors = ran.returncode != 0 or "Traceback" in ran.stderr
+    row = Row(
+        SECTION,
+        f"{setup.accounts} accounts, {setup.processes} worker processes (sync --workers)",
+        "lightspeed-pos, shared=RedisState, PostgreSQL queue"
+        if "postgres" in destination
+        else "lightspeed-pos",
+        "accounts exact",
+        float(setup.accounts - mismatched),
+        {
+            "429s": refused,
+            "seconds": seconds,
+            "jobs": setup.accounts * len(ACCOUNT_STREAMS),
+            "mismatched_accounts": mismatched,
+            "exit": ran.returncode,
+            "stderr": ran.stderr.strip()[-300:],
+        },
+        target=f"{setup.accounts} exact, 0 x 429",
+    )
+    row.passed = mismatched == 0 and refused == 0 and not errors
+    return row
+
+
+def _mismatched_accounts(info: dict[str, Any], destination: str) -> int:
+    """Accounts whose tables differ from what the API lists (every record, archived too)."""
+    engine = sa.create_engine(engine_url(destination))
+    found: dict[tuple[str, int], set[tuple[Any, ...]]] = {}
+    with engine.connect() as conn:
+        for stream, (key, field) in ACCOUNT_STREAMS.items():
+            query = f"SELECT account_id, {key}, {field} FROM {stream}"
+            for account_id, ident, value in conn.execute(sa.text(query)):
+                found.setdefault((stream, int(account_id)), set()).add((int(ident), value or ""))
+    engine.dispose()
+    mismatched = 0
+    for account_id, (access, _refresh) in info["tokens"].items():
+        with ls.Client(oauth_token_holder=_StaticHolder(access), base_url=info["base_url"]) as client:
+            account = client.account(int(account_id))
+            expected = {
+                "items": {
+                    (int(m.id), m.attributes.get("description") or "")
+                    for m in account.items.all({"archived": "true"})
+                },
+                "categories": {(int(m.id), m.attributes.get("name") or "") for m in account.categories.all()},
+            }
+        if any(found.get((stream, int(account_id)), set()) != rows for stream, rows in expected.items()):
+            mismatched += 1
+    return mismatched

@@ -132,7 +132,7 @@ def test_the_state_tables_are_created_once_by_many_at_once(destination: str) -> 
             barrier.wait()
             Destination(destination).close()
             JobQueue(destination).close()
-        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=open_one) for _ in range(8)]
