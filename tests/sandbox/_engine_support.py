@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlsplit
 import yaml
 
 from lightspeed_pos.sandbox._engine import Engine
-from lightspeed_pos.sandbox._types import ApiRequest, ApiResponse, AuthContext
+from lightspeed_pos.sandbox._messages import ApiRequest, ApiResponse, AuthContext
 
 ORIGIN = "http://sandbox.test"
 CASSETTES = Path(__file__).resolve().parents[1] / "cassettes" / "gem-v1" / "account"

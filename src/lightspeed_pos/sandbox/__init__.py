@@ -1,10 +1,10 @@
 """A local emulator of Lightspeed Retail's R-Series API: accounts, OAuth, rate limits and faults.
 
 :class:`Sandbox` puts together the engine (seeded data and every resource's semantics:
-``_engine``, ``_store``, ``_seed``, ``_query``, ``_writes``, ``_wire``) and the HTTP layer (OAuth in
-``_oauth``, the leaky bucket in ``_ratelimit``, faults in ``_faults``, the pipeline in ``_app``,
+``_engine``, ``_store``, ``_seed``, ``_query``, ``_writes``, ``_formatting``) and the HTTP layer (OAuth in
+``_oauth``, the leaky bucket in ``_limiter``, faults in ``_faults``, the pipeline in ``_app``,
 in-process transports in ``_transport``, uvicorn in ``_serve``). The two layers meet only in
-``_types``. The sandbox may import the standard library, httpx2, anyio, and
+``_messages``. The sandbox may import the standard library, httpx2, anyio, and
 ``lightspeed_pos._catalog`` / ``lightspeed_pos._cost`` (shared with the client); uvicorn is imported
 only when serving, and the client (``lightspeed_pos.Client``) only inside :meth:`Sandbox.client`.
 Nothing here touches the network beyond 127.0.0.1.
@@ -25,8 +25,8 @@ import httpx2
 from ._app import MAX_BODY_BYTES, EngineLike, SandboxApp
 from ._engine import Engine
 from ._faults import Faults
+from ._limiter import RateLimiter
 from ._oauth import DEFAULT_REDIRECT_URIS, OAuthServer, TokenPair
-from ._ratelimit import RateLimiter
 from ._serve import ServedSandbox, serve_asgi
 from ._state import SandboxState, ServedInfo, WriteCounter, default_state_path
 from ._transport import AsyncSandboxTransport, SandboxTransport

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._entities import Ctx
-from ._types import ApiRequest, ApiResponse, AuthContext
-from ._wire import Record, bad_request
+from ._formatting import Record, bad_request
+from ._messages import ApiRequest, ApiResponse, AuthContext
 
 
 @dataclass(frozen=True)

@@ -16,13 +16,7 @@ from .._catalog import catalog
 from .._paths import match
 from ._action_call import Call, Handler
 from ._entities import Ctx, make_contact
-from ._images import UPLOAD_PATH, upload_image
-from ._relations import answer
-from ._schema import table_key
-from ._store import AccountStore
-from ._transfers import TRANSFER_ACTIONS
-from ._types import ApiRequest, ApiResponse, AuthContext
-from ._wire import (
+from ._formatting import (
     ApiError,
     Record,
     bad_request,
@@ -33,6 +27,12 @@ from ._wire import (
     one_or_many,
     unwrap_children,
 )
+from ._images import UPLOAD_PATH, upload_image
+from ._messages import ApiRequest, ApiResponse, AuthContext
+from ._relations import answer
+from ._schema import table_key
+from ._store import AccountStore
+from ._transfers import TRANSFER_ACTIONS
 from ._writes import create, response_relations
 
 # -- sales ------------------------------------------------------------------------------------

@@ -21,15 +21,15 @@ from .._catalog import ResourceSpec, catalog
 from .._paths import match
 from ._actions import answer_action
 from ._entities import Ctx
+from ._formatting import ApiError, bad_request, envelope, not_found, record_id, stamp
 from ._jsonbody import InvalidBody
+from ._messages import ApiRequest, ApiResponse, AuthContext
 from ._reads import Scope, legacy_query, v3_query
 from ._relations import answer, parse_load_relations, render
 from ._reports import sync_report
 from ._schema import parent_table, table_key
 from ._seed import build_store
 from ._store import AccountStore, sync_inventory
-from ._types import ApiRequest, ApiResponse, AuthContext
-from ._wire import ApiError, bad_request, envelope, not_found, record_id, stamp
 from ._writes import body_object, create, delete, response_relations, update
 
 OPERATIONS = {

@@ -17,10 +17,10 @@ from email.policy import HTTP
 from typing import Any
 
 from ._entities import Ctx
+from ._formatting import bad_request, not_found, to_wire
 from ._jsonbody import InvalidBody, parse_json
+from ._messages import ApiRequest, ApiResponse
 from ._relations import answer
-from ._types import ApiRequest, ApiResponse
-from ._wire import bad_request, not_found, to_wire
 
 BASE_IMAGE_URL = "https://res.cloudinary.com/lightspeed-retail/image/upload/"
 UPLOAD_PATH = re.compile(r"(?:(Item|ItemMatrix)/([^/]+)/)?Image")

@@ -28,6 +28,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
+from ._formatting import record_id
+from ._messages import ApiRequest, ApiResponse, AuthContext
 from ._oauth_wire import (
     API_ACCESS_DENIED,
     INVALID_REQUEST,
@@ -37,8 +39,6 @@ from ._oauth_wire import (
     invalid_request,
     parse_form,
 )
-from ._types import ApiRequest, ApiResponse, AuthContext
-from ._wire import record_id
 
 __all__ = ["API_ACCESS_DENIED", "DEFAULT_REDIRECT_URIS", "SCOPES", "OAuthServer", "TokenPair"]
 

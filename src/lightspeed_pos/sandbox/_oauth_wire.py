@@ -12,7 +12,7 @@ from email.policy import HTTP
 from urllib.parse import parse_qsl
 
 from ._jsonbody import InvalidBody, parse_json
-from ._types import ApiRequest, ApiResponse
+from ._messages import ApiRequest, ApiResponse
 
 __all__ = [
     "API_ACCESS_DENIED",

@@ -16,11 +16,11 @@ from typing import Any
 
 from .._catalog import ResourceSpec
 from .._querystring import CONTROL_PARAMS  # shared with the client: parameters that are not filters
+from ._formatting import Record, bad_request, boolean, decimal, parse_datetime, record_id
 from ._jsonbody import bounded_decimal, parse_json
 from ._relations import Tree, related_values, resolve
 from ._schema import field_types, layout, specs_by_table
 from ._store import AccountStore
-from ._wire import Record, bad_request, boolean, decimal, parse_datetime, record_id
 
 Predicate = Callable[[Record], bool]
 

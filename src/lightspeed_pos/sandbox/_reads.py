@@ -8,7 +8,9 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from .._catalog import ResourceSpec
+from ._formatting import Record, bad_request, decimal, one_or_many
 from ._jsonbody import bounded_decimal
+from ._messages import ApiRequest, ApiResponse
 from ._query import (
     FilterBuilder,
     Predicate,
@@ -26,8 +28,6 @@ from ._query import (
 )
 from ._relations import Tree, render
 from ._store import AccountStore, Table
-from ._types import ApiRequest, ApiResponse
-from ._wire import Record, bad_request, decimal, one_or_many
 
 PAGING_PARAMS = frozenset({"sort", "limit", "after", "before", "count"})
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from functools import cache
 
+from ._formatting import Record, bad_request
 from ._schema import specs_by_table
 from ._store import AccountStore
-from ._wire import Record, bad_request
 
 NOT_REFERENCES = frozenset({"accountID", "sessionID", "inventoryID"})
 """Id-named fields that are not foreign keys into a table of the account (``Inventory`` is a view)."""

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._catalog import ResourceSpec
+from ._formatting import Record, bad_request, envelope, one_or_many
+from ._messages import ApiResponse
 from ._schema import specs_by_table
 from ._store import AccountStore
-from ._types import ApiResponse
-from ._wire import Record, bad_request, envelope, one_or_many
 
 Tree = dict[str, "Tree"]
 """Relations to load: name -> the relations to load on it in turn."""

@@ -15,10 +15,20 @@ from decimal import Decimal
 from typing import Any
 
 from ._entities import After, Ctx, default_price
+from ._formatting import (
+    Record,
+    bad_request,
+    cents,
+    decimal,
+    is_true,
+    money,
+    one_or_many,
+    to_wire,
+    unwrap_children,
+)
 from ._references import check_references
 from ._schema import READ_ONLY, field_types, layout
 from ._store import AccountStore
-from ._wire import Record, bad_request, cents, decimal, is_true, money, one_or_many, to_wire, unwrap_children
 
 LINE_COPIED_FROM_SALE = ("customerID", "employeeID", "shopID")
 

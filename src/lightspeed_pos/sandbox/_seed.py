@@ -13,12 +13,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ._entities import SHOP_COUNTERS, make_contact, renumber_categories
+from ._formatting import Record, money, stamp
 from ._images import BASE_IMAGE_URL
 from ._schema import layout
 from ._seed_more import seed_more
 from ._seed_trade import seed_orders, seed_sales
 from ._store import AccountStore, Table
-from ._wire import Record, money, stamp
 from ._words import (
     ADJECTIVES,
     CATEGORIES,

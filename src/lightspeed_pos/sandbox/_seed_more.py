@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ._formatting import Record, container, decimal, money
 from ._images import BASE_IMAGE_URL
 from ._seed_work import service, stock_work
-from ._wire import Record, container, decimal, money
 
 if TYPE_CHECKING:
     from ._seed import Seeder

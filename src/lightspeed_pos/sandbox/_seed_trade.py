@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ._formatting import Record, money
 from ._sales import price_line, tax_class_names, tax_class_totals, total_sale
 from ._schema import layout
-from ._wire import Record, money
 
 if TYPE_CHECKING:
     from ._seed import Seeder

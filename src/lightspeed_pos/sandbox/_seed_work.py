@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ._wire import decimal, money
+from ._formatting import decimal, money
 
 if TYPE_CHECKING:
     from ._seed import Seeder

@@ -1,6 +1,6 @@
 """The data store: one table per entity per account, keyed by sequential id.
 
-Tables hold records in wire form (:data:`~._wire.Record`) in id order. Foreign-key lookups
+Tables hold records in wire form (:data:`~._formatting.Record`) in id order. Foreign-key lookups
 ("the ItemShops of item 7") go through per-field indexes that are built on first use and kept
 up to date on every write, so a 100 000-item store stays fast to read.
 """
@@ -12,9 +12,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from ._formatting import Record
+from ._formatting import record_id as parse_id
 from ._schema import layout, specs_by_table
-from ._wire import Record
-from ._wire import record_id as parse_id
 
 Undo = Callable[[], None]
 

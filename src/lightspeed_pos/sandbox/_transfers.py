@@ -14,10 +14,10 @@ from typing import Any
 
 from ._action_call import Call, Handler
 from ._entities import After, Ctx, resum_item_shops
+from ._formatting import Record, bad_request, decimal, money, to_wire, unwrap_children
+from ._messages import ApiResponse
 from ._relations import answer
 from ._schema import field_types
-from ._types import ApiResponse
-from ._wire import Record, bad_request, decimal, money, to_wire, unwrap_children
 
 ITEM_FIELDS = ("toSend", "toReceive", "comment")
 """What AddItems/UpdateItems may set on a TransferItem."""

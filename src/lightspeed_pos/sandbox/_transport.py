@@ -16,7 +16,7 @@ import anyio
 import httpx2
 
 from ._app import SandboxApp, lower_headers
-from ._types import ApiRequest, ApiResponse
+from ._messages import ApiRequest, ApiResponse
 
 __all__ = ["AsyncSandboxTransport", "SandboxTransport"]
 

@@ -21,11 +21,11 @@ from ._entities import (
     item_on_delete,
     shop_before,
 )
+from ._formatting import Record, bad_request
 from ._references import check_references
 from ._sales import sale_before, sale_line_before, sale_line_on_delete, sale_on_delete, scalars
 from ._schema import layout
 from ._transfers import transfer_before
-from ._wire import Record, bad_request
 
 HOOKS: dict[str, Hooks] = {
     "Item": Hooks(item_before, item_on_delete, ("ItemShops",)),

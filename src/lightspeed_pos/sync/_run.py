@@ -133,8 +133,8 @@ def _close_span(span: StreamRun, report: StreamReport) -> None:
     for name in ("inserted", "updated", "archived", "deleted", "requests", "phase"):
         span.attributes[name] = getattr(report, name)
     span.attributes["cost"] = round(report.cost, 3)
-    if report.error is not None:
-        span.attributes["error"] = report.error
+    if report.error is not None:  # the class only: a message may quote the store's data
+        span.error_type = report.error.split(":", 1)[0]
 
 
 def _note_error(job: Job) -> None:

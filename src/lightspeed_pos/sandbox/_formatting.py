@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ._jsonbody import bounded_decimal
-from ._types import ApiResponse
+from ._messages import ApiResponse
 
 Record = dict[str, Any]
 """A stored record: scalar fields as wire strings, embedded relations as nested dicts."""
