@@ -126,3 +126,33 @@ def refresh_and_die_before_saving(
         assert response.status_code == 200
         ready.set()
         os.kill(os.getpid(), signal.SIGKILL)
+
+
+def worker_environment(sandbox: Sandbox, where: Any, state: RedisState, folder: Any) -> dict[str, str]:
+    """What ``lightspeed worker`` / ``sync --workers`` run with against the served ``sandbox``: each
+    account's tokens in Redis (as ``lightspeed --account-id N login`` stores them), an empty config."""
+    for account_id in sandbox.account_ids:
+        pair = sandbox.issue_tokens(account_id)
+        now = time.time()
+        tokens = TokenSet(pair.access_token, pair.refresh_token, expires_at=now + 3600, obtained_at=now)
+        state.token_store(f"account-{account_id}").save(tokens)
+    (folder / "config.toml").write_text("")
+    return {
+        "LIGHTSPEED_CONFIG": str(folder / "config.toml"),
+        "LIGHTSPEED_CLIENT_ID": sandbox.client_id,
+        "LIGHTSPEED_CLIENT_SECRET": sandbox.client_secret,
+        "LIGHTSPEED_BASE_URL": where.base_url,
+        "LIGHTSPEED_AUTH_URL": where.auth_url,
+        "LIGHTSPEED_TOKEN_FILE": str(folder / "tokens.json"),
+    }
+
+
+def expected_items(sandbox: Sandbox) -> dict[int, list[int]]:
+    """Each account's item ids, archived ones too, as the API lists them."""
+    return {
+        account_id: sorted(
+            int(item.id)
+            for item in sandbox.client(account_id).account(account_id).items.all({"archived": "true"})
+        )
+        for account_id in sandbox.account_ids
+    }

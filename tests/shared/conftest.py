@@ -57,6 +57,17 @@ def state(shared_redis_url: str) -> Iterator[RedisState]:
     made.close()
 
 
+@pytest.fixture
+def cli_state(shared_redis_url: str) -> Iterator[tuple[str, RedisState]]:
+    """An OAuth client id of the test's own and the RedisState the command line uses for it
+    (namespace ``lightspeed-<client id>``), its keys removed after the test."""
+    client_id = f"workers-{secrets.token_hex(4)}"
+    made = RedisState(shared_redis_url, namespace=f"lightspeed-{client_id}")
+    yield client_id, made
+    drop_namespace(made)
+    made.close()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
