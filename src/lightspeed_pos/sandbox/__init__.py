@@ -22,14 +22,14 @@ from typing import TYPE_CHECKING, Any
 
 import httpx2
 
-from ._app import MAX_BODY_BYTES, EngineLike, SandboxApp
-from ._engine import Engine
-from ._faults import Faults
-from ._limiter import RateLimiter
-from ._oauth import DEFAULT_REDIRECT_URIS, OAuthServer, TokenPair
-from ._serve import ServedSandbox, serve_asgi
-from ._state import SandboxState, ServedInfo, WriteCounter, default_state_path
-from ._transport import AsyncSandboxTransport, SandboxTransport
+from .engine.engine import Engine
+from .http.app import MAX_BODY_BYTES, EngineLike, SandboxApp
+from .http.faults import Faults
+from .http.limiter import RateLimiter
+from .http.oauth import DEFAULT_REDIRECT_URIS, OAuthServer, TokenPair
+from .http.serve import ServedSandbox, serve_asgi
+from .http.state import SandboxState, ServedInfo, WriteCounter, default_state_path
+from .http.transport import AsyncSandboxTransport, SandboxTransport
 
 if TYPE_CHECKING:
     from lightspeed_pos import AsyncClient, Client
@@ -280,7 +280,7 @@ class Sandbox:
     def sign_button(self, url: str, **context: Any) -> str:
         """``url`` as a custom button opens it, signed with the sandbox's key (served at
         ``/.well-known/jwks``); ``context``: ``type``, ``sale_id``... (see ``_buttons.ButtonSigner``)."""
-        from ._buttons import ButtonSigner
+        from .http.buttons import ButtonSigner
 
         context.setdefault("account_id", self.account_id)
         return ButtonSigner().sign(url, **context)
@@ -288,7 +288,7 @@ class Sandbox:
     @property
     def button_jwks(self) -> dict[str, Any]:
         """The public key set that verifies :meth:`sign_button`'s URLs (``GET /.well-known/jwks``)."""
-        from ._buttons import SANDBOX_JWKS
+        from .http.buttons import SANDBOX_JWKS
 
         return SANDBOX_JWKS
 

@@ -12,14 +12,14 @@ import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from ._entities import SHOP_COUNTERS, make_contact, renumber_categories
-from ._formatting import Record, money, stamp
-from ._images import BASE_IMAGE_URL
-from ._schema import layout
-from ._seed_more import seed_more
-from ._seed_trade import seed_orders, seed_sales
-from ._store import AccountStore, Table
-from ._words import (
+from ..domains.hooks import SHOP_COUNTERS, make_contact, renumber_categories
+from ..domains.images import BASE_IMAGE_URL
+from ..engine.formatting import Record, money, stamp
+from ..engine.schema import layout
+from ..engine.store import AccountStore, Table
+from .details import seed_more
+from .sales import seed_orders, seed_sales
+from .words import (
     ADJECTIVES,
     CATEGORIES,
     CITIES,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ._formatting import Record, money
-from ._sales import price_line, tax_class_names, tax_class_totals, total_sale
-from ._schema import layout
+from ..domains.sales.totals import price_line, tax_class_names, tax_class_totals, total_sale
+from ..engine.formatting import Record, money
+from ..engine.schema import layout
 
 if TYPE_CHECKING:
-    from ._seed import Seeder
+    from .store import Seeder
 
 
 def seed_sales(seeder: Seeder, count: int) -> None:

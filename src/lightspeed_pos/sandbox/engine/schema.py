@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from .._catalog import ResourceSpec, catalog
+from ..._catalog import ResourceSpec, catalog
 
 # Key order of records as recorded from the real API (gem-v1 cassettes), plus a few documented keys.
 RECORDED: dict[str, str] = {

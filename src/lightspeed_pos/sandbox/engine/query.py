@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .._catalog import ResourceSpec
-from .._querystring import CONTROL_PARAMS  # shared with the client: parameters that are not filters
-from ._formatting import Record, bad_request, boolean, decimal, parse_datetime, record_id
-from ._jsonbody import bounded_decimal, parse_json
-from ._relations import Tree, related_values, resolve
-from ._schema import field_types, layout, specs_by_table
-from ._store import AccountStore
+from ..._catalog import ResourceSpec
+from ..._querystring import CONTROL_PARAMS  # shared with the client: parameters that are not filters
+from ..http.jsonbody import bounded_decimal, parse_json
+from .formatting import Record, bad_request, boolean, decimal, parse_datetime, record_id
+from .relations import Tree, related_values, resolve
+from .schema import field_types, layout, specs_by_table
+from .store import AccountStore
 
 Predicate = Callable[[Record], bool]
 

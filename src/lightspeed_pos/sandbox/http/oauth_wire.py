@@ -11,8 +11,8 @@ from email.parser import BytesParser
 from email.policy import HTTP
 from urllib.parse import parse_qsl
 
-from ._jsonbody import InvalidBody, parse_json
-from ._messages import ApiRequest, ApiResponse
+from .jsonbody import InvalidBody, parse_json
+from .messages import ApiRequest, ApiResponse
 
 __all__ = [
     "API_ACCESS_DENIED",

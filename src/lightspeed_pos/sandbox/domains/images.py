@@ -16,11 +16,11 @@ from email.parser import BytesParser
 from email.policy import HTTP
 from typing import Any
 
-from ._entities import Ctx
-from ._formatting import bad_request, not_found, to_wire
-from ._jsonbody import InvalidBody, parse_json
-from ._messages import ApiRequest, ApiResponse
-from ._relations import answer
+from ..engine.formatting import bad_request, not_found, to_wire
+from ..engine.relations import answer
+from ..http.jsonbody import InvalidBody, parse_json
+from ..http.messages import ApiRequest, ApiResponse
+from .hooks import Ctx
 
 BASE_IMAGE_URL = "https://res.cloudinary.com/lightspeed-retail/image/upload/"
 UPLOAD_PATH = re.compile(r"(?:(Item|ItemMatrix)/([^/]+)/)?Image")

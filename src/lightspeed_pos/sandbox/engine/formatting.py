@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from ._jsonbody import bounded_decimal
-from ._messages import ApiResponse
+from ..http.jsonbody import bounded_decimal
+from ..http.messages import ApiResponse
 
 Record = dict[str, Any]
 """A stored record: scalar fields as wire strings, embedded relations as nested dicts."""

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._jsonbody import parse_json
+from .jsonbody import parse_json
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from ._entities import After, Ctx, default_price
-from ._formatting import (
+from ...engine.formatting import (
     Record,
     bad_request,
     cents,
@@ -26,9 +25,10 @@ from ._formatting import (
     to_wire,
     unwrap_children,
 )
-from ._references import check_references
-from ._schema import READ_ONLY, field_types, layout
-from ._store import AccountStore
+from ...engine.references import check_references
+from ...engine.schema import READ_ONLY, field_types, layout
+from ...engine.store import AccountStore
+from ..hooks import After, Ctx, default_price
 
 LINE_COPIED_FROM_SALE = ("customerID", "employeeID", "shopID")
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from functools import cache
 
-from ._formatting import Record, bad_request
-from ._schema import specs_by_table
-from ._store import AccountStore
+from .formatting import Record, bad_request
+from .schema import specs_by_table
+from .store import AccountStore
 
 NOT_REFERENCES = frozenset({"accountID", "sessionID", "inventoryID"})
 """Id-named fields that are not foreign keys into a table of the account (``Inventory`` is a view)."""

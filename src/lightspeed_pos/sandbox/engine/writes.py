@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._catalog import ResourceSpec
-from ._entities import (
+from ..._catalog import ResourceSpec
+from ..domains.hooks import (
     After,
     Ctx,
     Hooks,
@@ -21,11 +21,11 @@ from ._entities import (
     item_on_delete,
     shop_before,
 )
-from ._formatting import Record, bad_request
-from ._references import check_references
-from ._sales import sale_before, sale_line_before, sale_line_on_delete, sale_on_delete, scalars
-from ._schema import layout
-from ._transfers import transfer_before
+from ..domains.sales.totals import sale_before, sale_line_before, sale_line_on_delete, sale_on_delete, scalars
+from ..domains.transfers import transfer_before
+from .formatting import Record, bad_request
+from .references import check_references
+from .schema import layout
 
 HOOKS: dict[str, Hooks] = {
     "Item": Hooks(item_before, item_on_delete, ("ItemShops",)),

@@ -11,8 +11,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
-from ._formatting import Record, decimal, is_true, money
-from ._store import AccountStore
+from ...engine.formatting import Record, decimal, is_true, money
+from ...engine.store import AccountStore
 
 SOURCES = ("Sale", "SaleLine", "SalePayment", "Order", "OrderLine", "Item")
 Key = tuple[str, ...]

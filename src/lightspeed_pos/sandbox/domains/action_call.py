@@ -6,9 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ._entities import Ctx
-from ._formatting import Record, bad_request
-from ._messages import ApiRequest, ApiResponse, AuthContext
+from ..engine.formatting import Record, bad_request
+from ..http.messages import ApiRequest, ApiResponse, AuthContext
+from .hooks import Ctx
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,9 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from .._catalog import catalog
-from .._paths import match
-from ._action_call import Call, Handler
-from ._entities import Ctx, make_contact
-from ._formatting import (
+from ..._catalog import catalog
+from ..._paths import match
+from ..engine.formatting import (
     ApiError,
     Record,
     bad_request,
@@ -27,13 +25,15 @@ from ._formatting import (
     one_or_many,
     unwrap_children,
 )
-from ._images import UPLOAD_PATH, upload_image
-from ._messages import ApiRequest, ApiResponse, AuthContext
-from ._relations import answer
-from ._schema import table_key
-from ._store import AccountStore
-from ._transfers import TRANSFER_ACTIONS
-from ._writes import create, response_relations
+from ..engine.relations import answer
+from ..engine.schema import table_key
+from ..engine.store import AccountStore
+from ..engine.writes import create, response_relations
+from ..http.messages import ApiRequest, ApiResponse, AuthContext
+from .action_call import Call, Handler
+from .hooks import Ctx, make_contact
+from .images import UPLOAD_PATH, upload_image
+from .transfers import TRANSFER_ACTIONS
 
 # -- sales ------------------------------------------------------------------------------------
 

@@ -23,13 +23,13 @@ import anyio.to_thread
 
 from lightspeed_pos._cost import request_cost
 
-from ._buttons import JWKS_PATH, jwks_response
-from ._faults import Faults, proxy_error_page
-from ._limiter import RateDecision, RateLimiter, format_number
-from ._messages import ApiRequest, ApiResponse, AuthContext
-from ._oauth import API_ACCESS_DENIED, OAuthServer
-from ._oauth_wire import INVALID_REQUEST, OAuthError
-from ._scopes import allows, required_scopes
+from .buttons import JWKS_PATH, jwks_response
+from .faults import Faults, proxy_error_page
+from .limiter import RateDecision, RateLimiter, format_number
+from .messages import ApiRequest, ApiResponse, AuthContext
+from .oauth import API_ACCESS_DENIED, OAuthServer
+from .oauth_wire import INVALID_REQUEST, OAuthError
+from .scopes import allows, required_scopes
 
 __all__ = ["MAX_BODY_BYTES", "EngineLike", "SandboxApp", "lower_headers"]
 

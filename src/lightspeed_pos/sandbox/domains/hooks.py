@@ -11,9 +11,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ._formatting import ApiError, Record, bad_request, container, decimal, money, to_wire, unwrap_children
-from ._schema import field_types
-from ._store import AccountStore
+from ..engine.formatting import (
+    ApiError,
+    Record,
+    bad_request,
+    container,
+    decimal,
+    money,
+    to_wire,
+    unwrap_children,
+)
+from ..engine.schema import field_types
+from ..engine.store import AccountStore
 
 After = Callable[[Record], None]
 

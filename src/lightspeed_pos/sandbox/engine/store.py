@@ -12,9 +12,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._formatting import Record
-from ._formatting import record_id as parse_id
-from ._schema import layout, specs_by_table
+from .formatting import Record
+from .formatting import record_id as parse_id
+from .schema import layout, specs_by_table
 
 Undo = Callable[[], None]
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._action_call import Call, Handler
-from ._entities import After, Ctx, resum_item_shops
-from ._formatting import Record, bad_request, decimal, money, to_wire, unwrap_children
-from ._messages import ApiResponse
-from ._relations import answer
-from ._schema import field_types
+from ..engine.formatting import Record, bad_request, decimal, money, to_wire, unwrap_children
+from ..engine.relations import answer
+from ..engine.schema import field_types
+from ..http.messages import ApiResponse
+from .action_call import Call, Handler
+from .hooks import After, Ctx, resum_item_shops
 
 ITEM_FIELDS = ("toSend", "toReceive", "comment")
 """What AddItems/UpdateItems may set on a TransferItem."""

@@ -15,11 +15,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from .._catalog import ResourceSpec
-from ._formatting import Record, bad_request, envelope, one_or_many
-from ._messages import ApiResponse
-from ._schema import specs_by_table
-from ._store import AccountStore
+from ..._catalog import ResourceSpec
+from ..http.messages import ApiResponse
+from .formatting import Record, bad_request, envelope, one_or_many
+from .schema import specs_by_table
+from .store import AccountStore
 
 Tree = dict[str, "Tree"]
 """Relations to load: name -> the relations to load on it in turn."""

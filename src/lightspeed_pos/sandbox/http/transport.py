@@ -15,8 +15,8 @@ from collections.abc import Awaitable, Callable
 import anyio
 import httpx2
 
-from ._app import SandboxApp, lower_headers
-from ._messages import ApiRequest, ApiResponse
+from .app import SandboxApp, lower_headers
+from .messages import ApiRequest, ApiResponse
 
 __all__ = ["AsyncSandboxTransport", "SandboxTransport"]
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._formatting import Record, container, decimal, money
-from ._images import BASE_IMAGE_URL
-from ._seed_work import service, stock_work
+from ..domains.images import BASE_IMAGE_URL
+from ..engine.formatting import Record, container, decimal, money
+from .work import service, stock_work
 
 if TYPE_CHECKING:
-    from ._seed import Seeder
+    from .store import Seeder
 
 STATUSES = (
     ("Open", "open", "#3b82f6"),

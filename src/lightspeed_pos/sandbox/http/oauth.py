@@ -28,9 +28,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
-from ._formatting import record_id
-from ._messages import ApiRequest, ApiResponse, AuthContext
-from ._oauth_wire import (
+from ..engine.formatting import record_id
+from .messages import ApiRequest, ApiResponse, AuthContext
+from .oauth_wire import (
     API_ACCESS_DENIED,
     INVALID_REQUEST,
     OAuthError,

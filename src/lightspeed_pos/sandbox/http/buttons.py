@@ -19,7 +19,7 @@ from typing import Any
 
 from lightspeed_pos.buttons._canonical import append_params, canonical_url
 
-from ._messages import ApiResponse
+from .messages import ApiResponse
 
 __all__ = ["JWKS_PATH", "SANDBOX_JWKS", "SANDBOX_KEY_ID", "ButtonSigner", "jwks_response"]
 

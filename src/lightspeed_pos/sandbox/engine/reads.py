@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from .._catalog import ResourceSpec
-from ._formatting import Record, bad_request, decimal, one_or_many
-from ._jsonbody import bounded_decimal
-from ._messages import ApiRequest, ApiResponse
-from ._query import (
+from ..._catalog import ResourceSpec
+from ..http.jsonbody import bounded_decimal
+from ..http.messages import ApiRequest, ApiResponse
+from .formatting import Record, bad_request, decimal, one_or_many
+from .query import (
     FilterBuilder,
     Predicate,
     archived_filter,
@@ -26,8 +26,8 @@ from ._query import (
     sort_key,
     window,
 )
-from ._relations import Tree, render
-from ._store import AccountStore, Table
+from .relations import Tree, render
+from .store import AccountStore, Table
 
 PAGING_PARAMS = frozenset({"sort", "limit", "after", "before", "count"})
 

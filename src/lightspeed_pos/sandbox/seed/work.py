@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ._formatting import decimal, money
+from ..engine.formatting import decimal, money
 
 if TYPE_CHECKING:
-    from ._seed import Seeder
+    from .store import Seeder
 
 
 def service(seeder: Seeder) -> None:

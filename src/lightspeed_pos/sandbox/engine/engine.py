@@ -17,20 +17,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from .._catalog import ResourceSpec, catalog
-from .._paths import match
-from ._actions import answer_action
-from ._entities import Ctx
-from ._formatting import ApiError, bad_request, envelope, not_found, record_id, stamp
-from ._jsonbody import InvalidBody
-from ._messages import ApiRequest, ApiResponse, AuthContext
-from ._reads import Scope, legacy_query, v3_query
-from ._relations import answer, parse_load_relations, render
-from ._reports import sync_report
-from ._schema import parent_table, table_key
-from ._seed import build_store
-from ._store import AccountStore, sync_inventory
-from ._writes import body_object, create, delete, response_relations, update
+from ..._catalog import ResourceSpec, catalog
+from ..._paths import match
+from ..domains.actions import answer_action
+from ..domains.hooks import Ctx
+from ..domains.sales.reports import sync_report
+from ..http.jsonbody import InvalidBody
+from ..http.messages import ApiRequest, ApiResponse, AuthContext
+from ..seed.store import build_store
+from .formatting import ApiError, bad_request, envelope, not_found, record_id, stamp
+from .reads import Scope, legacy_query, v3_query
+from .relations import answer, parse_load_relations, render
+from .schema import parent_table, table_key
+from .store import AccountStore, sync_inventory
+from .writes import body_object, create, delete, response_relations, update
 
 OPERATIONS = {
     ("GET", True): "read",

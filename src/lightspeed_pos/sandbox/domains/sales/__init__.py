@@ -1,0 +1,1 @@
+"""Sales: nested lines and payments, pricing and totals, sale actions, accounting reports."""

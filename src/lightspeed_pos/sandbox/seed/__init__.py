@@ -1,0 +1,1 @@
+"""The seeded demo store, by domain."""
