@@ -18,19 +18,6 @@ from ..http.messages import ApiResponse
 Record = dict[str, Any]
 """A stored record: scalar fields as wire strings, embedded relations as nested dicts."""
 
-HTTP_REASONS = {
-    400: "Bad Request",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Not Found",
-    405: "Method Not Allowed",
-    409: "Conflict",
-    413: "Payload Too Large",
-    414: "URI Too Long",
-    422: "Unprocessable Entity",
-    500: "Internal Server Error",
-}
-
 CENT = Decimal("0.01")
 
 
@@ -44,15 +31,7 @@ class ApiError(Exception):
         self.error_class = error_class
 
     def response(self) -> ApiResponse:
-        return ApiResponse.json_body(
-            self.status,
-            {
-                "httpCode": str(self.status),
-                "httpMessage": HTTP_REASONS.get(self.status, "Error"),
-                "message": self.message,
-                "errorClass": self.error_class,
-            },
-        )
+        return ApiResponse.api_error(self.status, self.message, self.error_class)
 
 
 def not_found(entity: str, record_id: object) -> ApiError:

@@ -67,15 +67,8 @@ def lower_headers(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
     return headers
 
 
-def _classic_error(status: int, reason: str, message: str, error_class: str) -> ApiResponse:
-    return ApiResponse.json_body(
-        status,
-        {"httpCode": str(status), "httpMessage": reason, "message": message, "errorClass": error_class},
-    )
-
-
 def _internal_error() -> ApiResponse:
-    return _classic_error(500, "Internal Server Error", "An internal error occurred.", "Exception")
+    return ApiResponse.api_error(500, "An internal error occurred.")
 
 
 def _rate_limited(decision: RateDecision) -> ApiResponse:
@@ -90,7 +83,7 @@ def _rate_limited(decision: RateDecision) -> ApiResponse:
             f"request rate below {format_number(decision.drip_rate)} requests per second. Clients that "
             "continue to receive this response may have their traffic throttled."
         )
-    return _classic_error(429, "Too Many Requests", message, "RateLimitedException")
+    return ApiResponse.api_error(429, message, "RateLimitedException")
 
 
 class SandboxApp:
@@ -149,7 +142,7 @@ class SandboxApp:
                 return self._api(request)
             if request.path == JWKS_PATH:
                 return jwks_response()
-            return _classic_error(404, "Not Found", "No route for this path.", "Exception")
+            return ApiResponse.api_error(404, "No route for this path.")
         except Exception:
             logger.exception("sandbox failed on %s %s", request.method, request.path[:200])
             return _internal_error()
@@ -167,17 +160,11 @@ class SandboxApp:
             if auth is None:
                 return ApiResponse.json_body(401, API_ACCESS_DENIED)
             if not allows(auth.scope, request.method, request.path):
-                return _classic_error(
-                    403,
-                    "Forbidden",
-                    "The access token's scope does not allow this request; it needs one of: "
-                    + ", ".join(sorted(required_scopes(request.method, request.path) or ())),
-                    "Exception",
-                )
+                needed = ", ".join(sorted(required_scopes(request.method, request.path) or ()))
+                message = f"The access token's scope does not allow this request; it needs one of: {needed}"
+                return ApiResponse.api_error(403, message)
         if sum(len(k) + len(v) + 2 for k, v in request.query) > MAX_QUERY_CHARS:
-            return _classic_error(
-                414, "URI Too Long", f"The query string exceeds {MAX_QUERY_CHARS} characters.", "Exception"
-            )
+            return ApiResponse.api_error(414, f"The query string exceeds {MAX_QUERY_CHARS} characters.")
         declared = request.headers.get("content-length", "")
         if (
             declared.isascii()
@@ -194,9 +181,7 @@ class SandboxApp:
             return OAuthError(
                 413, "invalid_request", INVALID_REQUEST, f"The request body exceeds {limit} bytes"
             ).response()
-        return _classic_error(
-            413, "Payload Too Large", f"The request body exceeds {limit} bytes.", "Exception"
-        )
+        return ApiResponse.api_error(413, f"The request body exceeds {limit} bytes.")
 
     def _api(self, request: ApiRequest) -> ApiResponse:
         auth = self.oauth.authenticate(request)

@@ -21,11 +21,11 @@ import threading
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .messages import reason_phrase
+
 __all__ = ["FaultKind", "Faults", "proxy_error_page"]
 
 FaultKind = Literal["error", "drop", "slow", "lost_write", "rate_limit"]
-
-_REASONS = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Temporarily Unavailable"}
 
 
 @dataclass
@@ -87,7 +87,7 @@ class Faults:
 
 def proxy_error_page(status: int) -> bytes:
     """The HTML page a reverse proxy sends in place of the API's answer."""
-    title = f"{status} {_REASONS.get(status, 'Error')}"
+    title = f"{status} {reason_phrase(status)}"
     return (
         f"<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n<center><h1>{title}</h1></center>\r\n"
         "<hr><center>cloudflare</center>\r\n</body>\r\n</html>\r\n"

@@ -1,9 +1,11 @@
-"""The request and response types passed between the sandbox's layers.
+"""The request and response types passed between the sandbox's layers, and the API's error body.
 
-``SandboxApp`` (``_app.py``) turns an HTTP request into an :class:`ApiRequest`, authenticates it,
+``SandboxApp`` (``http/app.py``) turns an HTTP request into an :class:`ApiRequest`, authenticates it,
 applies faults and the rate limit, and hands resource requests to ``Engine.handle``
-(``_engine.py``), which answers with an :class:`ApiResponse`. Both layers import only this
-module from each other.
+(``engine/engine.py``), which answers with an :class:`ApiResponse`. Both layers import only this
+module from each other. :func:`reason_phrase` is the sandbox's one table of HTTP reason phrases and
+:meth:`ApiResponse.api_error` its one builder of the ``{httpCode, httpMessage, message, errorClass}``
+body.
 """
 
 from __future__ import annotations
@@ -12,9 +14,28 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any
 
 from .jsonbody import parse_json
+
+_API_PHRASES = {
+    413: "Payload Too Large",
+    414: "URI Too Long",
+    422: "Unprocessable Entity",
+    503: "Service Temporarily Unavailable",
+}
+"""Where the API (or the proxy in front of it) spells a status other than :class:`http.HTTPStatus`."""
+
+
+def reason_phrase(status: int) -> str:
+    """The reason phrase the API writes for ``status`` (``"Error"`` for a status with none)."""
+    if status in _API_PHRASES:
+        return _API_PHRASES[status]
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
 
 
 @dataclass(frozen=True)
@@ -74,6 +95,12 @@ class ApiResponse:
     def json_body(cls, status: int, payload: Any, content_type: str = "application/json") -> ApiResponse:
         text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
         return cls(status=status, body=text.encode("utf-8"), headers=[("Content-Type", content_type)])
+
+    @classmethod
+    def api_error(cls, status: int, message: str, error_class: str = "Exception") -> ApiResponse:
+        """The API's error answer: ``{httpCode, httpMessage, message, errorClass}``."""
+        body = {"httpCode": str(status), "httpMessage": reason_phrase(status), "message": message}
+        return cls.json_body(status, {**body, "errorClass": error_class})
 
     def header(self, name: str) -> str | None:
         lowered = name.lower()
