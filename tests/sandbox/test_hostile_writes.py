@@ -10,7 +10,7 @@ import httpx2
 import pytest
 
 from lightspeed_pos.sandbox import Sandbox
-from lightspeed_pos.sandbox.domains import hooks as _entities
+from lightspeed_pos.sandbox.domains import items as _entities
 
 from ._hostile import assert_api_error
 

@@ -1,4 +1,4 @@
-"""What an action handler (``_actions.py``, ``_transfers.py``) is given: one request on one record."""
+"""What an action handler (``actions.py`` routes to it) is given: one request on one record."""
 
 from __future__ import annotations
 

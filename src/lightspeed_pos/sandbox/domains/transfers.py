@@ -17,7 +17,8 @@ from ..engine.relations import answer
 from ..engine.schema import field_types
 from ..http.messages import ApiResponse
 from .action_call import Call, Handler
-from .hooks import After, Ctx, resum_item_shops
+from .hooks import After, Ctx
+from .items import resum_item_shops
 
 ITEM_FIELDS = ("toSend", "toReceive", "comment")
 """What AddItems/UpdateItems may set on a TransferItem."""

@@ -10,18 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from ..._catalog import ResourceSpec
-from ..domains.hooks import (
-    After,
-    Ctx,
-    Hooks,
-    category_before,
-    category_on_delete,
-    contact_hook,
-    item_before,
-    item_on_delete,
-    shop_before,
-)
+from ..domains.categories import category_before, category_on_delete
+from ..domains.contacts import contact_hook
+from ..domains.hooks import After, Ctx, Hooks
+from ..domains.items import item_before, item_on_delete
 from ..domains.sales.totals import sale_before, sale_line_before, sale_line_on_delete, sale_on_delete, scalars
+from ..domains.shops import shop_before
 from ..domains.transfers import transfer_before
 from .formatting import Record, bad_request
 from .references import check_references

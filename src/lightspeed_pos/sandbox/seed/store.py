@@ -12,8 +12,10 @@ import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from ..domains.hooks import SHOP_COUNTERS, make_contact, renumber_categories
+from ..domains.categories import renumber_categories
+from ..domains.contacts import make_contact
 from ..domains.images import BASE_IMAGE_URL
+from ..domains.items import SHOP_COUNTERS
 from ..engine.formatting import Record, money, stamp
 from ..engine.schema import layout
 from ..engine.store import AccountStore, Table

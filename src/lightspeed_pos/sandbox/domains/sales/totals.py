@@ -28,7 +28,8 @@ from ...engine.formatting import (
 from ...engine.references import check_references
 from ...engine.schema import READ_ONLY, field_types, layout
 from ...engine.store import AccountStore
-from ..hooks import After, Ctx, default_price
+from ..hooks import After, Ctx
+from ..items import default_price
 
 LINE_COPIED_FROM_SALE = ("customerID", "employeeID", "shopID")
 
