@@ -24,7 +24,7 @@ from ..domains.hooks import Ctx
 from ..domains.sales.reports import sync_report
 from ..http.jsonbody import InvalidBody
 from ..http.messages import ApiRequest, ApiResponse, AuthContext
-from ..seed.store import build_store
+from ..seed import build_store
 from .formatting import ApiError, bad_request, envelope, not_found, record_id, stamp
 from .reads import Scope, legacy_query, v3_query
 from .relations import answer, parse_load_relations, render

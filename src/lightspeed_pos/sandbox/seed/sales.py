@@ -1,15 +1,18 @@
-"""Seeded transactions: sales with lines and payments, special orders, purchase orders."""
+"""Seeded transactions: sales with lines and payments, special orders and purchase orders
+(``seed_sales``, ``seed_orders``), the records the API derives from sales (quotes, voids, ship-tos,
+card charges: ``seed_sale_records``) and the registers' counts, withdrawals and employee hours
+(``seed_registers``)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from ..domains.sales.totals import price_line, tax_class_names, tax_class_totals, total_sale
-from ..engine.formatting import Record, money
+from ..engine.formatting import Record, decimal, money
 from ..engine.schema import layout
 
 if TYPE_CHECKING:
-    from .store import Seeder
+    from .seeder import Seeder
 
 
 def seed_sales(seeder: Seeder, count: int) -> None:
@@ -149,3 +152,165 @@ def seed_orders(seeder: Seeder, count: int) -> None:
         )
     seeder.rows("Order", orders)
     seeder.rows("OrderLine", lines)
+
+
+def seed_sale_records(seeder: Seeder) -> None:
+    """Quotes and voids on open sales, ship-tos on customer sales, card charges on card payments."""
+    store = seeder.store
+    sales = store.table("Sale")
+    open_sales = [s for s in sales if s["completed"] == "false"]
+    for sale, quote in zip(
+        open_sales[:3],
+        seeder.rows(
+            "Quote",
+            [
+                {
+                    "issueDate": s["createTime"],
+                    "notes": "Quoted at the counter",
+                    "employeeID": s["employeeID"],
+                    "saleID": s["saleID"],
+                }
+                for s in open_sales[:3]
+            ],
+        ),
+        strict=True,
+    ):
+        sale["quoteID"] = quote["quoteID"]
+    voided = open_sales[3:5]
+    for sale in voided:
+        sale["voided"] = "true"
+    seeder.rows(
+        "SaleVoid",
+        [
+            {
+                "createTime": s["updatetime"],
+                "reason": "Customer changed mind",
+                "saleID": s["saleID"],
+                "employeeID": s["employeeID"],
+                "shopID": s["shopID"],
+            }
+            for s in voided
+        ],
+    )
+    shipped = [s for s in sales if s["customerID"] != "0"][:4]
+    ship_tos = seeder.rows(
+        "ShipTo",
+        [
+            {
+                "shipped": "true" if n % 2 == 0 else "false",
+                "timeStamp": s["timeStamp"],
+                "shipNote": "Leave at the door",
+                "firstName": (store.get("Customer", s["customerID"]) or {}).get("firstName", ""),
+                "lastName": (store.get("Customer", s["customerID"]) or {}).get("lastName", ""),
+                "customerID": s["customerID"],
+                "saleID": s["saleID"],
+                "Contact": (store.get("Customer", s["customerID"]) or {}).get("Contact", ""),
+            }
+            for n, s in enumerate(shipped)
+        ],
+    )
+    for sale, ship_to in zip(shipped, ship_tos, strict=True):
+        sale["shipToID"] = ship_to["shipToID"]
+    card_payments = [p for p in store.table("SalePayment") if p["paymentTypeID"] == "3"][:20]
+    charges = seeder.rows(
+        "CCCharge",
+        [
+            {
+                "gatewayTransID": f"T{7000 + n}",
+                "xnum": f"XXXX-{1000 + n * 37 % 9000}",
+                "response": "APPROVED",
+                "amount": p["amount"],
+                "exp": "1229",
+                "authCode": f"A{n:05d}",
+                "timeStamp": p["createTime"],
+                "saleID": p["saleID"],
+                "entryMethod": "chip",
+                "cardholderName": "CARDHOLDER",
+            }
+            for n, p in enumerate(card_payments)
+        ],
+    )
+    for payment, charge in zip(card_payments, charges, strict=True):
+        payment["ccChargeID"] = charge["ccChargeID"]
+    seeder.rows(
+        "ProcessingFee",
+        [
+            {
+                "salePaymentID": p["salePaymentID"],
+                "processor": "Lightspeed Payments",
+                "amount": money(decimal(p["amount"]) * decimal("0.029") + decimal("0.3")),
+                "fixedFee": "0.3",
+                "variablePct": "2.9",
+                "createTime": p["createTime"],
+            }
+            for p in card_payments[:5]
+        ],
+    )
+    seeder.rows(
+        "SalePaymentSignature",
+        [{"createTime": p["createTime"], "salePaymentID": p["salePaymentID"]} for p in card_payments[:3]],
+    )
+
+
+def seed_registers(seeder: Seeder) -> None:
+    """Two past closes per register (counts with amounts), an opening float and a payout, hours."""
+    counts: list[Record] = []
+    for register in seeder.store.table("Register"):
+        for day in (0.4, 0.7):
+            counts.append(
+                {
+                    "createTime": seeder.when(day + 0.002),
+                    "openTime": seeder.when(day),
+                    "notes": "",
+                    "registerID": register["registerID"],
+                    "openEmployeeID": "1",
+                    "closeEmployeeID": "2",
+                }
+            )
+    stored = seeder.rows("RegisterCount", counts)
+    seeder.rows(
+        "RegisterCountAmount",
+        [
+            {
+                "calculated": money(200 + 10 * n),
+                "actual": money(200 + 10 * n - n % 2),
+                "registerCountID": c["registerCountID"],
+                "paymentTypeID": kind,
+            }
+            for n, c in enumerate(stored)
+            for kind in ("1", "3")
+        ],
+    )
+    seeder.rows(
+        "RegisterWithdraw",
+        [
+            {
+                "amount": "150",
+                "createTime": seeder.when(0.4),
+                "notes": "Opening float",
+                "employeeID": "1",
+                "paymentTypeID": "1",
+                "registerID": "1",
+            },
+            {
+                "amount": "-20",
+                "createTime": seeder.when(0.401),
+                "notes": "Window cleaner",
+                "employeeID": "2",
+                "paymentTypeID": "1",
+                "registerID": "1",
+            },
+        ],
+    )
+    seeder.rows(
+        "EmployeeHours",
+        [
+            {
+                "checkIn": seeder.when(0.9 + n * 0.01),
+                "checkOut": seeder.when(0.9 + n * 0.01 + 0.002),
+                "employeeID": str(n + 1),
+                "shopID": "1",
+            }
+            for n in range(3)
+        ],
+    )

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 from ..engine.formatting import decimal, money
 
 if TYPE_CHECKING:
-    from .store import Seeder
+    from .seeder import Seeder
 
 
-def service(seeder: Seeder) -> None:
+def seed_workorders(seeder: Seeder) -> None:
     """Workorders in every status, with parts (WorkorderItems) and labour (WorkorderLines)."""
     rng, store = seeder.rng, seeder.store
     items = store.table("Item")
@@ -99,7 +99,7 @@ def service(seeder: Seeder) -> None:
     )
 
 
-def stock_work(seeder: Seeder) -> None:
+def seed_stock_work(seeder: Seeder) -> None:
     """Transfers between the shops, shipments of received orders, counts, returns, a stock log."""
     store = seeder.store
     items = store.table("Item")
