@@ -1,6 +1,6 @@
 """``lightspeed sandbox button``: a custom-button URL signed by the sandbox, to test a handler offline.
 
-The URL is signed with the sandbox's fixed key (``sandbox._buttons``); the key set that verifies
+The URL is signed with the sandbox's fixed key (``sandbox/http/buttons.py``); the key set that verifies
 it is served by ``lightspeed sandbox serve`` at ``/.well-known/jwks`` and printed by ``--jwks``.
 """
 

@@ -1,10 +1,9 @@
 """A local emulator of Lightspeed Retail's R-Series API: accounts, OAuth, rate limits and faults.
 
-:class:`Sandbox` puts together the engine (seeded data and every resource's semantics:
-``_engine``, ``_store``, ``_seed``, ``_query``, ``_writes``, ``_formatting``) and the HTTP layer (OAuth in
-``_oauth``, the leaky bucket in ``_limiter``, faults in ``_faults``, the pipeline in ``_app``,
-in-process transports in ``_transport``, uvicorn in ``_serve``). The two layers meet only in
-``_messages``. The sandbox may import the standard library, httpx2, anyio, and
+:class:`Sandbox` puts together the engine (every resource's semantics: ``engine/``), the behaviour
+of each domain (``domains/``: all of a Sale in ``domains/sales/``), the seeded data (``seed/``) and
+the HTTP layer (``http/``: OAuth, the leaky bucket, faults, the pipeline ``http/app.py``,
+in-process transports, uvicorn). The HTTP layer and the engine meet only in ``http/messages.py``. The sandbox may import the standard library, httpx2, anyio, and
 ``lightspeed_pos._catalog`` / ``lightspeed_pos._cost`` (shared with the client); uvicorn is imported
 only when serving, and the client (``lightspeed_pos.Client``) only inside :meth:`Sandbox.client`.
 Nothing here touches the network beyond 127.0.0.1.
@@ -279,7 +278,7 @@ class Sandbox:
 
     def sign_button(self, url: str, **context: Any) -> str:
         """``url`` as a custom button opens it, signed with the sandbox's key (served at
-        ``/.well-known/jwks``); ``context``: ``type``, ``sale_id``... (see ``_buttons.ButtonSigner``)."""
+        ``/.well-known/jwks``); ``context``: ``type``, ``sale_id``... (see ``http.buttons.ButtonSigner``)."""
         from .http.buttons import ButtonSigner
 
         context.setdefault("account_id", self.account_id)

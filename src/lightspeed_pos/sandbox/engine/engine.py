@@ -1,6 +1,6 @@
 """The sandbox engine: a faithful local emulation of the R-Series API's data and semantics.
 
-:meth:`Engine.handle` answers every path under ``/API/`` once the HTTP layer (``_app.py``) has
+:meth:`Engine.handle` answers every path under ``/API/`` once the HTTP layer (``http/app.py``) has
 authenticated the request: V3 paths (``/API/V3/Account/{id}/{Resource}[/{rid}].json`` with
 cursor pagination), the legacy unversioned ones (offset pagination), ``Account.json``,
 ``Account/{id}.json`` and ``Session.json``. Routing, allowed operations and ids come from the

@@ -44,7 +44,7 @@ def bad_request(message: str) -> ApiError:
 
 def decimal(value: Any) -> Decimal:
     """Parse a stored or JSON number; ``""``/``None``/garbage (and anything out of bounds, see
-    ``_jsonbody.bounded_decimal``) count as zero."""
+    ``http.jsonbody.bounded_decimal``) count as zero."""
     if isinstance(value, Decimal):
         return value if value.is_finite() else Decimal(0)
     if isinstance(value, bool) or value is None:

@@ -1,6 +1,6 @@
 """The data store: one table per entity per account, keyed by sequential id.
 
-Tables hold records in wire form (:data:`~._formatting.Record`) in id order. Foreign-key lookups
+Tables hold records in wire form (:data:`~.formatting.Record`) in id order. Foreign-key lookups
 ("the ItemShops of item 7") go through per-field indexes that are built on first use and kept
 up to date on every write, so a 100 000-item store stays fast to read.
 """

@@ -2,7 +2,7 @@
 
 Plain fields are copied from the JSON body as wire strings (real JSON numbers and booleans are
 accepted); ids and read-only fields are ignored; ``timeStamp`` moves to ``now()`` on every
-change. Tables with special behaviour get their :class:`~._entities.Hooks`.
+change. Tables with special behaviour get their :class:`~..domains.hooks.Hooks` (``HOOKS`` below).
 """
 
 from __future__ import annotations

@@ -49,7 +49,7 @@ Send = Callable[[Message], Awaitable[None]]
 
 
 class EngineLike(Protocol):
-    """What the pipeline needs from the engine (``sandbox._engine.Engine``)."""
+    """What the pipeline needs from the engine (``sandbox.engine.engine.Engine``)."""
 
     account_ids: list[int]
 

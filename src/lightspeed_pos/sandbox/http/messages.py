@@ -77,7 +77,7 @@ class ApiRequest:
         return None
 
     def json(self) -> Any:
-        """The body as JSON, read strictly (``_jsonbody.parse_json``; ``InvalidBody`` when refused)."""
+        """The body as JSON, read strictly (``jsonbody.parse_json``; ``InvalidBody`` when refused)."""
         return parse_json(self.body)
 
 

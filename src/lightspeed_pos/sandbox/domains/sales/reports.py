@@ -2,7 +2,7 @@
 received purchase orders, one row per day, shop and payment type / tax class / tax category.
 
 A report table is rebuilt when the tables it reads have changed since it was last built; the
-``startDate``/``endDate`` parameters then filter on the row's ``date`` (see ``_query``).
+``startDate``/``endDate`` parameters then filter on the row's ``date`` (see ``engine/query.py``).
 """
 
 from __future__ import annotations
