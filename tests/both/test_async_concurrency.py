@@ -29,7 +29,7 @@ class Counting(httpx2.AsyncBaseTransport):
 async def test_fifty_accounts_twenty_tasks_each() -> None:
     # Several expiries in the run, each longer than a task may wait for its turn on a loaded
     # 2-core machine between its own refresh and its next send (1.5 s was not, under load).
-    lifetime = 4.0
+    lifetime = 2.0
     sandbox = Sandbox(accounts=50, bucket_size=10, drip_rate=1, time_scale=100, token_lifetime=lifetime)
     counting = Counting(sandbox.async_transport())
     client = ls.AsyncClient(base_url=sandbox.base_url, transport=counting)

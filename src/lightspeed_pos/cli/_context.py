@@ -326,8 +326,24 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+EXTRAS = {
+    "sqlalchemy": "sync",
+    "psycopg": "sync",
+    "redis": "redis",
+    "uvicorn": "sandbox",
+    "keyring": "keyring",
+    "cryptography": "buttons",
+    "opentelemetry": "otel",
+    "orjson": "fast",
+}
+"""Optional packages and the extra of lightspeed-pos that brings each (README, "Extras")."""
+
+
 def error_message(exc: BaseException) -> str:
     """One line saying what went wrong."""
+    if isinstance(exc, ModuleNotFoundError) and (exc.name or "").split(".")[0] in EXTRAS:
+        package = (exc.name or "").split(".")[0]
+        return f"this command needs {package}: pip install 'lightspeed-pos[{EXTRAS[package]}]'"
     if isinstance(exc, LoginRequiredError) and "lightspeed login" not in str(exc):
         return f"{exc} (run `lightspeed login`)"
     if isinstance(exc, LightspeedError | ValueError | OSError | ImportError):
