@@ -3,7 +3,8 @@
 :class:`Sandbox` puts together the engine (every resource's semantics: ``engine/``), the behaviour
 of each domain (``domains/``: all of a Sale in ``domains/sales/``), the seeded data (``seed/``) and
 the HTTP layer (``http/``: OAuth, the leaky bucket, faults, the pipeline ``http/app.py``,
-in-process transports, uvicorn). The HTTP layer and the engine meet only in ``http/messages.py``. The sandbox may import the standard library, httpx2, anyio, and
+in-process transports, uvicorn). The HTTP layer and the engine meet only in ``http/messages.py``.
+The sandbox may import the standard library, httpx2, anyio, and
 ``lightspeed_pos._catalog`` / ``lightspeed_pos._cost`` (shared with the client); uvicorn is imported
 only when serving, and the client (``lightspeed_pos.Client``) only inside :meth:`Sandbox.client`.
 Nothing here touches the network beyond 127.0.0.1.
