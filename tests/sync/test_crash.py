@@ -25,7 +25,7 @@ def start(served_base: str, token: str, account: int, url: str) -> multiprocessi
     """The sync in a forked child process (it inherits the imports: no start-up cost)."""
     context = multiprocessing.get_context("fork")
     process = context.Process(
-        target=_crash_worker.child, args=(served_base, token, str(account), url, STREAMS, "7"), daemon=True
+        target=_crash_worker.child, args=(served_base, token, str(account), url, STREAMS, "3"), daemon=True
     )
     process.start()
     return process
@@ -44,7 +44,7 @@ def test_killed_at_20_random_points_then_rerun_is_exact(tmp_path: Path) -> None:
         token = box.issue_tokens().access_token
         for point in range(20):
             worker = start(served.base_url, token, box.account_id, url)
-            time.sleep(rng.uniform(0.0, 0.5))
+            time.sleep(rng.uniform(0.0, 0.25))
             if worker.is_alive():
                 mid_run += 1
             worker.kill()  # SIGKILL
