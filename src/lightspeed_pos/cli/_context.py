@@ -341,7 +341,11 @@ EXTRAS = {
 
 def error_message(exc: BaseException) -> str:
     """One line saying what went wrong."""
-    if isinstance(exc, ModuleNotFoundError) and (exc.name or "").split(".")[0] in EXTRAS:
+    if (
+        isinstance(exc, ModuleNotFoundError)
+        and (exc.name or "").split(".")[0] in EXTRAS
+        and "pip install" not in str(exc)  # a message that already names its extra is kept
+    ):
         package = (exc.name or "").split(".")[0]
         return f"this command needs {package}: pip install 'lightspeed-pos[{EXTRAS[package]}]'"
     if isinstance(exc, LoginRequiredError) and "lightspeed login" not in str(exc):
