@@ -27,3 +27,8 @@ def test_every_named_extra_exists_and_brings_the_package() -> None:
     for package, extra in EXTRAS.items():
         assert extra in extras, extra
         assert any(requirement.lower().startswith(package) for requirement in extras[extra]), (package, extra)
+
+
+def test_the_library_s_own_message_is_kept_when_it_names_the_extra() -> None:
+    message = "serving the sandbox on a socket needs uvicorn: pip install 'lightspeed-pos[sandbox]'"
+    assert error_message(ModuleNotFoundError(message, name="uvicorn")) == message

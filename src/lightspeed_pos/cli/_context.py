@@ -339,15 +339,19 @@ EXTRAS = {
 """Optional packages and the extra of lightspeed-pos that brings each (README, "Extras")."""
 
 
+def missing_extra(exc: BaseException) -> str | None:
+    """For a missing optional package, the line that names the extra to install."""
+    if not isinstance(exc, ModuleNotFoundError) or "pip install" in str(exc):
+        return None  # not a missing package, or the library's own message names the extra already
+    package = (exc.name or "").split(".")[0]
+    extra = EXTRAS.get(package)
+    return f"this command needs {package}: pip install 'lightspeed-pos[{extra}]'" if extra else None
+
+
 def error_message(exc: BaseException) -> str:
     """One line saying what went wrong."""
-    if (
-        isinstance(exc, ModuleNotFoundError)
-        and (exc.name or "").split(".")[0] in EXTRAS
-        and "pip install" not in str(exc)  # a message that already names its extra is kept
-    ):
-        package = (exc.name or "").split(".")[0]
-        return f"this command needs {package}: pip install 'lightspeed-pos[{EXTRAS[package]}]'"
+    if (extra := missing_extra(exc)) is not None:
+        return extra
     if isinstance(exc, LoginRequiredError) and "lightspeed login" not in str(exc):
         return f"{exc} (run `lightspeed login`)"
     if isinstance(exc, LightspeedError | ValueError | OSError | ImportError):
