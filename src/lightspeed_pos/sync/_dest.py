@@ -23,6 +23,9 @@ from ._queue import engine_url
 from ._rows import Flat, Kind
 from ._types import Money, UtcDateTime, kind_of, sql_type
 
+_PG_ROWS_PER_STATEMENT = 500
+"""Rows in one multi-row upsert on PostgreSQL (its limit is 65,535 parameters a statement)."""
+
 STATE_TABLE = "_lightspeed_state"
 RUNS_TABLE = "_lightspeed_runs"
 CHILDREN_TABLE = "_lightspeed_children"
@@ -238,7 +241,27 @@ class Destination:
                     if fixed[i] is not None:
                         fixed[i] = convert(fixed[i])
                 values[position] = tuple(fixed)
-        conn.exec_driver_sql(sql, values)
+        if self.dialect != "postgresql":
+            conn.exec_driver_sql(sql, values)  # SQLite: executemany of one prepared statement
+            return
+        # PostgreSQL: one statement of many VALUES rows per chunk (one round trip each, where an
+        # executemany pays one per row); a key may stand only once in one such statement, and the
+        # last of a page's repeats is the one that a row-by-row upsert would have kept.
+        keys = [names.index(c.name) for c in table.primary_key.columns]
+        unique = list({tuple(value[i] for i in keys): value for value in values}.values())
+        step = max(1, min(_PG_ROWS_PER_STATEMENT, 65_535 // len(names)))
+        for start in range(0, len(unique), step):
+            chunk = unique[start : start + step]
+            conn.exec_driver_sql(
+                self._many_rows(sql, len(names), len(chunk)), tuple(v for r in chunk for v in r)
+            )
+
+    @staticmethod
+    def _many_rows(sql: str, width: int, count: int) -> str:
+        """``sql``'s single VALUES row repeated ``count`` times."""
+        row = "(" + ", ".join("%s" for _ in range(width)) + ")"
+        head, tail = sql.split(" VALUES " + row, 1)
+        return head + " VALUES " + ", ".join(row for _ in range(count)) + tail
 
     def _upsert_sql(self, table: sa.Table, names: tuple[str, ...]) -> tuple[str, list[Callable[[Any], Any]]]:
         cache_key = (table.name, id(table), names)
