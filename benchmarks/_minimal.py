@@ -27,7 +27,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Literal
 
-from lightspeed_pos.sandbox._limiter import RateLimiter
+from lightspeed_pos.sandbox.http.limiter import RateLimiter
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "item_page.json"
 Mode = Literal["open", "limited"]

@@ -85,8 +85,8 @@ def grow_sales(store: Any, total: int) -> None:
 
 def _sandbox(size: Size) -> Any:
     from lightspeed_pos.sandbox import Sandbox
-    from lightspeed_pos.sandbox._engine import FIRST_ACCOUNT_ID, Engine
-    from lightspeed_pos.sandbox._seed import build_store
+    from lightspeed_pos.sandbox.engine.engine import FIRST_ACCOUNT_ID, Engine
+    from lightspeed_pos.sandbox.seed import build_store
 
     store = build_store(FIRST_ACCOUNT_ID, 1, size.items)
     grow_sales(store, size.sales)

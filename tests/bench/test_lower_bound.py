@@ -8,7 +8,7 @@ from benchmarks.ratelimit import lower_bound
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lightspeed_pos.sandbox._limiter import RateLimiter
+from lightspeed_pos.sandbox.http.limiter import RateLimiter
 
 
 class Clock:

@@ -6,7 +6,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from lightspeed_pos.sandbox._buttons import SANDBOX_JWKS, SANDBOX_KEY_ID, ButtonSigner
+from lightspeed_pos.sandbox.http.buttons import SANDBOX_JWKS, SANDBOX_KEY_ID, ButtonSigner
 
 NOW = 1_800_000_000.0
 

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from lightspeed_pos import buttons
 from lightspeed_pos.cli import build_app
-from lightspeed_pos.sandbox._buttons import SANDBOX_JWKS
+from lightspeed_pos.sandbox.http.buttons import SANDBOX_JWKS
 
 
 def test_sandbox_button_prints_a_signed_url() -> None:

@@ -11,7 +11,7 @@ import pytest
 from lightspeed_pos import buttons
 from lightspeed_pos.buttons.asgi import ButtonMiddleware, request_url, starlette_dependency
 from lightspeed_pos.buttons.wsgi import ENVIRON_KEY, ButtonWSGIMiddleware, flask_button
-from lightspeed_pos.sandbox._buttons import SANDBOX_JWKS, ButtonSigner
+from lightspeed_pos.sandbox.http.buttons import SANDBOX_JWKS, ButtonSigner
 
 from .conftest import NOW
 

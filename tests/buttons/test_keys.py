@@ -11,7 +11,7 @@ import pytest
 
 from lightspeed_pos import buttons
 from lightspeed_pos.sandbox import Sandbox
-from lightspeed_pos.sandbox._buttons import SANDBOX_JWKS, SANDBOX_KEY_ID, ButtonSigner
+from lightspeed_pos.sandbox.http.buttons import SANDBOX_JWKS, SANDBOX_KEY_ID, ButtonSigner
 
 from .conftest import NOW
 
@@ -123,7 +123,7 @@ def test_keys_of_other_types_and_uses_are_skipped() -> None:
 
 
 def test_the_sandbox_key_set_matches_its_signing_key() -> None:
-    from lightspeed_pos.sandbox._buttons import _SANDBOX_PRIVATE_KEY
+    from lightspeed_pos.sandbox.http.buttons import _SANDBOX_PRIVATE_KEY
 
     assert _jwk_of(_SANDBOX_PRIVATE_KEY, SANDBOX_KEY_ID)["n"] == SANDBOX_JWKS["keys"][0]["n"]
 

@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import pytest
 
 from lightspeed_pos import buttons
-from lightspeed_pos.sandbox._buttons import SANDBOX_KEY_ID, ButtonSigner
+from lightspeed_pos.sandbox.http.buttons import SANDBOX_KEY_ID, ButtonSigner
 
 from .conftest import NOW
 

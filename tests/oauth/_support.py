@@ -13,7 +13,7 @@ import httpx2
 
 from lightspeed_pos.oauth import MemoryTokenStore, OAuthSession, TokenSet, TokenStore
 from lightspeed_pos.sandbox import Sandbox
-from lightspeed_pos.sandbox._messages import ApiRequest, ApiResponse, AuthContext
+from lightspeed_pos.sandbox.http.messages import ApiRequest, ApiResponse, AuthContext
 
 REDIRECT_URI = "https://localhost/callback"
 

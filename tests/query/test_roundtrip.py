@@ -18,7 +18,7 @@ from lightspeed_pos._catalog import catalog
 from lightspeed_pos._querystring import ambiguous
 from lightspeed_pos.query import Condition, F, Or, Query, encode_query
 from lightspeed_pos.sandbox import Sandbox
-from lightspeed_pos.sandbox._query import parse_filters
+from lightspeed_pos.sandbox.engine.query import parse_filters
 
 ITEM = catalog().get("Item")
 FIELDS = [(n, k) for n, k in ITEM.fields if k != "object"] + [

@@ -10,8 +10,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import yaml
 
-from lightspeed_pos.sandbox._engine import Engine
-from lightspeed_pos.sandbox._messages import ApiRequest, ApiResponse, AuthContext
+from lightspeed_pos.sandbox.engine.engine import Engine
+from lightspeed_pos.sandbox.http.messages import ApiRequest, ApiResponse, AuthContext
 
 ORIGIN = "http://sandbox.test"
 CASSETTES = Path(__file__).resolve().parents[1] / "cassettes" / "gem-v1" / "account"

@@ -7,7 +7,7 @@ import threading
 from typing import Any
 
 from lightspeed_pos.sandbox import Sandbox
-from lightspeed_pos.sandbox._messages import ApiRequest, ApiResponse, AuthContext
+from lightspeed_pos.sandbox.http.messages import ApiRequest, ApiResponse, AuthContext
 
 
 class FakeClock:

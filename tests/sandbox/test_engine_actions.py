@@ -10,7 +10,7 @@ from typing import Any
 import httpx2
 import pytest
 
-from lightspeed_pos.sandbox._messages import ApiRequest
+from lightspeed_pos.sandbox.http.messages import ApiRequest
 from tests.sandbox._engine_support import ORIGIN, Client, all_scalars_are_strings, as_list
 
 

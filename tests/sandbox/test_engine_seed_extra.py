@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from lightspeed_pos._catalog import ResourceSpec, catalog
-from lightspeed_pos.sandbox._engine import Engine
-from lightspeed_pos.sandbox._schema import table_key
+from lightspeed_pos.sandbox.engine.engine import Engine
+from lightspeed_pos.sandbox.engine.schema import table_key
 from tests.sandbox._engine_support import Client, as_list
 
 LISTED = [s for s in catalog().resources if s.scope == "account" and s.allows("query")]

@@ -105,7 +105,7 @@ def test_other_account_is_refused(client: Client) -> None:
     other.auth = type(client.auth)(account_id=client.account + 7, client_id="x")
     assert other.call("GET", f"{client.base}/Item.json", status=403)["httpCode"] == "403"
     assert other.call("GET", "/API/V3/Account/5.json", status=404)["httpCode"] == "404"
-    from lightspeed_pos.sandbox._engine import Engine
+    from lightspeed_pos.sandbox.engine.engine import Engine
 
     engine = Engine.create(items=20, accounts=2)
     first, second = engine.account_ids

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from lightspeed_pos.sandbox._engine import Engine
+from lightspeed_pos.sandbox.engine.engine import Engine
 from tests.sandbox._engine_support import Client, all_scalars_are_strings, as_list, recorded, request
 
 RECORDED_SALE = {"taxCategoryID": 0, "employeeID": 1, "shopID": 1, "registerID": 1}

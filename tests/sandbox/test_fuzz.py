@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from lightspeed_pos._catalog import catalog
 from lightspeed_pos.sandbox import Sandbox
-from lightspeed_pos.sandbox._messages import ApiRequest, ApiResponse
+from lightspeed_pos.sandbox.http.messages import ApiRequest, ApiResponse
 
 from ._hostile import CLASSIC_KEYS, OAUTH_KEYS
 

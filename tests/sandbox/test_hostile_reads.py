@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lightspeed_pos.sandbox import Sandbox
-from lightspeed_pos.sandbox._query import like
+from lightspeed_pos.sandbox.engine.query import like
 
 from ._hostile import assert_api_error
 

@@ -9,7 +9,8 @@ from typing import Any
 import httpx2
 import pytest
 
-from lightspeed_pos.sandbox import Sandbox, _entities
+from lightspeed_pos.sandbox import Sandbox
+from lightspeed_pos.sandbox.domains import items as _entities
 
 from ._hostile import assert_api_error
 

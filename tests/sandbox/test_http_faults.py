@@ -6,7 +6,7 @@ import httpx2
 import pytest
 
 from lightspeed_pos.sandbox import Faults, Sandbox
-from lightspeed_pos.sandbox._messages import ApiRequest, ApiResponse, AuthContext
+from lightspeed_pos.sandbox.http.messages import ApiRequest, ApiResponse, AuthContext
 
 from ._http_fakes import FakeEngine, body, fake_sandbox
 

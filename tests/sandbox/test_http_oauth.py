@@ -12,7 +12,7 @@ import httpx2
 import pytest
 
 from lightspeed_pos.sandbox import Sandbox, TokenPair
-from lightspeed_pos.sandbox._oauth import API_ACCESS_DENIED
+from lightspeed_pos.sandbox.http.oauth import API_ACCESS_DENIED
 
 from ._http_fakes import FakeClock, body, fake_sandbox
 

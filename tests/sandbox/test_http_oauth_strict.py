@@ -11,7 +11,7 @@ import pytest
 
 from lightspeed_pos._catalog import catalog
 from lightspeed_pos.sandbox import Sandbox
-from lightspeed_pos.sandbox._scopes import ENDPOINT_SCOPES, endpoint_of
+from lightspeed_pos.sandbox.http.scopes import ENDPOINT_SCOPES, endpoint_of
 
 from ._hostile import assert_api_error, raw_client
 

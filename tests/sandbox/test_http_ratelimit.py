@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx2
 import pytest
 
-from lightspeed_pos.sandbox._limiter import RateLimiter, format_number
+from lightspeed_pos.sandbox.http.limiter import RateLimiter, format_number
 
 from ._http_fakes import FakeClock, body, fake_sandbox
 

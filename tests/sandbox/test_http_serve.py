@@ -19,7 +19,7 @@ from lightspeed_pos.sandbox import Faults, Sandbox
 
 from ._http_fakes import FakeEngine, body
 
-HAS_ENGINE = importlib.util.find_spec("lightspeed_pos.sandbox._engine") is not None
+HAS_ENGINE = importlib.util.find_spec("lightspeed_pos.sandbox.engine.engine") is not None
 
 
 def test_served_sandbox_answers_over_a_socket() -> None:

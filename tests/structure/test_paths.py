@@ -6,7 +6,7 @@ import pytest
 
 from lightspeed_pos._catalog import catalog
 from lightspeed_pos._paths import below_account, match, match_url, row_at
-from lightspeed_pos.sandbox._actions import HANDLERS
+from lightspeed_pos.sandbox.domains.actions import HANDLERS
 
 
 def test_a_collection_a_record_and_a_nested_path() -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from lightspeed_pos.sandbox import Sandbox
-from lightspeed_pos.sandbox._engine import Engine
+from lightspeed_pos.sandbox.engine.engine import Engine
 
 
 @dataclass

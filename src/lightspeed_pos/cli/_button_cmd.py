@@ -1,6 +1,6 @@
 """``lightspeed sandbox button``: a custom-button URL signed by the sandbox, to test a handler offline.
 
-The URL is signed with the sandbox's fixed key (``sandbox._buttons``); the key set that verifies
+The URL is signed with the sandbox's fixed key (``sandbox/http/buttons.py``); the key set that verifies
 it is served by ``lightspeed sandbox serve`` at ``/.well-known/jwks`` and printed by ``--jwks``.
 """
 
@@ -43,8 +43,8 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Print a signed custom-button URL, as the POS would open it (the sandbox's key)."""
-        from lightspeed_pos.sandbox._buttons import JWKS_PATH, SANDBOX_JWKS, ButtonSigner
-        from lightspeed_pos.sandbox._engine import FIRST_ACCOUNT_ID
+        from lightspeed_pos.sandbox.engine.engine import FIRST_ACCOUNT_ID
+        from lightspeed_pos.sandbox.http.buttons import JWKS_PATH, SANDBOX_JWKS, ButtonSigner
 
         if jwks:
             typer.echo(json.dumps(SANDBOX_JWKS, indent=2))

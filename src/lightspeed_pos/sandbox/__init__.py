@@ -1,10 +1,10 @@
 """A local emulator of Lightspeed Retail's R-Series API: accounts, OAuth, rate limits and faults.
 
-:class:`Sandbox` puts together the engine (seeded data and every resource's semantics:
-``_engine``, ``_store``, ``_seed``, ``_query``, ``_writes``, ``_formatting``) and the HTTP layer (OAuth in
-``_oauth``, the leaky bucket in ``_limiter``, faults in ``_faults``, the pipeline in ``_app``,
-in-process transports in ``_transport``, uvicorn in ``_serve``). The two layers meet only in
-``_messages``. The sandbox may import the standard library, httpx2, anyio, and
+:class:`Sandbox` puts together the engine (every resource's semantics: ``engine/``), the behaviour
+of each domain (``domains/``: all of a Sale in ``domains/sales/``), the seeded data (``seed/``) and
+the HTTP layer (``http/``: OAuth, the leaky bucket, faults, the pipeline ``http/app.py``,
+in-process transports, uvicorn). The HTTP layer and the engine meet only in ``http/messages.py``.
+The sandbox may import the standard library, httpx2, anyio, and
 ``lightspeed_pos._catalog`` / ``lightspeed_pos._cost`` (shared with the client); uvicorn is imported
 only when serving, and the client (``lightspeed_pos.Client``) only inside :meth:`Sandbox.client`.
 Nothing here touches the network beyond 127.0.0.1.
@@ -22,14 +22,14 @@ from typing import TYPE_CHECKING, Any
 
 import httpx2
 
-from ._app import MAX_BODY_BYTES, EngineLike, SandboxApp
-from ._engine import Engine
-from ._faults import Faults
-from ._limiter import RateLimiter
-from ._oauth import DEFAULT_REDIRECT_URIS, OAuthServer, TokenPair
-from ._serve import ServedSandbox, serve_asgi
-from ._state import SandboxState, ServedInfo, WriteCounter, default_state_path
-from ._transport import AsyncSandboxTransport, SandboxTransport
+from .engine.engine import Engine
+from .http.app import MAX_BODY_BYTES, EngineLike, SandboxApp
+from .http.faults import Faults
+from .http.limiter import RateLimiter
+from .http.oauth import DEFAULT_REDIRECT_URIS, OAuthServer, TokenPair
+from .http.serve import ServedSandbox, serve_asgi
+from .http.state import SandboxState, ServedInfo, WriteCounter, default_state_path
+from .http.transport import AsyncSandboxTransport, SandboxTransport
 
 if TYPE_CHECKING:
     from lightspeed_pos import AsyncClient, Client
@@ -279,8 +279,8 @@ class Sandbox:
 
     def sign_button(self, url: str, **context: Any) -> str:
         """``url`` as a custom button opens it, signed with the sandbox's key (served at
-        ``/.well-known/jwks``); ``context``: ``type``, ``sale_id``... (see ``_buttons.ButtonSigner``)."""
-        from ._buttons import ButtonSigner
+        ``/.well-known/jwks``); ``context``: ``type``, ``sale_id``... (see ``http.buttons.ButtonSigner``)."""
+        from .http.buttons import ButtonSigner
 
         context.setdefault("account_id", self.account_id)
         return ButtonSigner().sign(url, **context)
@@ -288,7 +288,7 @@ class Sandbox:
     @property
     def button_jwks(self) -> dict[str, Any]:
         """The public key set that verifies :meth:`sign_button`'s URLs (``GET /.well-known/jwks``)."""
-        from ._buttons import SANDBOX_JWKS
+        from .http.buttons import SANDBOX_JWKS
 
         return SANDBOX_JWKS
 

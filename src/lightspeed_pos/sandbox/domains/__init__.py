@@ -1,0 +1,1 @@
+"""Behaviour by domain: what one entity does beyond plain field storage."""

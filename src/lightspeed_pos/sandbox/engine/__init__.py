@@ -1,0 +1,1 @@
+"""Engine: the store, routing of API paths, queries, relations, reads, writes and wire formatting."""

@@ -1,0 +1,1 @@
+"""HTTP layer: the request pipeline, OAuth, rate limit, faults, transports and serving."""
