@@ -37,10 +37,17 @@ async def test_fifty_accounts_twenty_tasks_each() -> None:
     accounts = [client.account(a, oauth_token_holder=holders[a]) for a in sandbox.account_ids]
     started = time.monotonic()
 
+    rounds = 0
+
     async def task(account: ls.AsyncAccount, number: int) -> None:
-        for _ in range(3):
+        # three rounds, and more until the first tokens have surely expired (a quiet machine is fast)
+        nonlocal rounds
+        done = 0
+        while done < 3 or time.monotonic() - started < 1.5 * lifetime:
             assert await account.items.first() is not None
             assert await account.shops.first() is not None
+            done += 1
+            rounds += 1
 
     async with anyio.create_task_group() as group:
         for account in accounts:
@@ -50,7 +57,7 @@ async def test_fifty_accounts_twenty_tasks_each() -> None:
     await client.close()
 
     assert counting.statuses.get(429, 0) == 0
-    assert counting.statuses[200] == 50 * 20 * 3 * 2
+    assert counting.statuses[200] == rounds * 2 >= 50 * 20 * 3 * 2
     expiries = math.ceil(elapsed / lifetime)
     for holder in holders.values():
         # at most one refresh per expiry (20 tasks meeting the same 401 refresh once)

@@ -71,7 +71,20 @@ _DDL_LOCK = 0x4C535359  # "LSSY": the advisory lock PostgreSQL DDL of the sync i
 def create_tables(engine: sa.Engine, tables: list[sa.Table]) -> None:
     """Create the tables (and their indexes) that do not exist yet, safe when several processes do
     it at once: under a transaction-scoped advisory lock on PostgreSQL (a plain ``IF NOT EXISTS``
-    still races there on the type catalogue), ``IF NOT EXISTS`` on SQLite (one writer)."""
+    still races there on the type catalogue), ``IF NOT EXISTS`` on SQLite (one writer), where a
+    writer that meets another's lock outside the busy handler (switching to WAL, upgrading a read
+    lock) is told "database is locked" at once: that creation is tried again, a few times."""
+    for attempt in range(20):
+        try:
+            _create_tables(engine, tables)
+            return
+        except sa.exc.OperationalError as exc:
+            if engine.dialect.name != "sqlite" or "locked" not in str(exc) or attempt == 19:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+
+
+def _create_tables(engine: sa.Engine, tables: list[sa.Table]) -> None:
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_DDL_LOCK)))
