@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,9 +23,6 @@ from sqlalchemy.engine import Connection, Engine
 from ._queue import create_tables, engine_url
 from ._rows import Flat, Kind
 from ._types import Money, UtcDateTime, kind_of, sql_type
-
-_PG_ROWS_PER_STATEMENT = 500
-"""Rows in one multi-row upsert on PostgreSQL (its limit is 65,535 parameters a statement)."""
 
 STATE_TABLE = "_lightspeed_state"
 RUNS_TABLE = "_lightspeed_runs"
@@ -221,13 +219,26 @@ class Destination:
 
     def upsert(self, conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:
         """Insert or replace ``rows`` (every row carries the same columns) with one prepared
-        ``INSERT ... ON CONFLICT DO UPDATE`` run by the driver's ``executemany``; values are
-        converted once per column here rather than per value by SQLAlchemy's type machinery
-        (the difference between ~10,000 and well over 50,000 rows a second)."""
+        ``INSERT ... ON CONFLICT DO UPDATE``, past SQLAlchemy's per-value type machinery.
+
+        SQLite: the driver's ``executemany`` of the one statement, values converted once per
+        column here. PostgreSQL: ONE statement for all the rows, sent as one JSON document that
+        the server turns back into rows of the table's own types (``json_populate_recordset``):
+        a short, constant statement text, prepared once, where a statement of many ``VALUES``
+        rows is a new text of thousands of parameters that both sides parse every time, and
+        where one array parameter per column costs the client a Python call per value. A key
+        may stand only once in one such statement: the last of a page's repeats is kept, as a
+        row-by-row upsert would."""
         if not rows:
             return
         names = tuple(rows[0])
         sql, converters = self._upsert_sql(table, names)
+        if self.dialect == "postgresql":
+            keys = operator.itemgetter(*(c.name for c in table.primary_key.columns))
+            unique = list({keys(row): row for row in rows}.values())
+            with conn.connection.dbapi_connection.cursor() as cursor:  # type: ignore[union-attr]
+                cursor.execute(sql, (_json_rows(unique),))
+            return
         pick = operator.itemgetter(*names)
         values: list[Any] = [(pick(row),) for row in rows] if len(names) == 1 else [pick(row) for row in rows]
         special = [(i, f) for i, f in enumerate(converters) if f is not _same]
@@ -238,27 +249,7 @@ class Destination:
                     if fixed[i] is not None:
                         fixed[i] = convert(fixed[i])
                 values[position] = tuple(fixed)
-        if self.dialect != "postgresql":
-            conn.exec_driver_sql(sql, values)  # SQLite: executemany of one prepared statement
-            return
-        # PostgreSQL: one statement of many VALUES rows per chunk (one round trip each, where an
-        # executemany pays one per row); a key may stand only once in one such statement, and the
-        # last of a page's repeats is the one that a row-by-row upsert would have kept.
-        keys = [names.index(c.name) for c in table.primary_key.columns]
-        unique = list({tuple(value[i] for i in keys): value for value in values}.values())
-        step = max(1, min(_PG_ROWS_PER_STATEMENT, 65_535 // len(names)))
-        for start in range(0, len(unique), step):
-            chunk = unique[start : start + step]
-            conn.exec_driver_sql(
-                self._many_rows(sql, len(names), len(chunk)), tuple(v for r in chunk for v in r)
-            )
-
-    @staticmethod
-    def _many_rows(sql: str, width: int, count: int) -> str:
-        """``sql``'s single VALUES row repeated ``count`` times."""
-        row = "(" + ", ".join("%s" for _ in range(width)) + ")"
-        head, tail = sql.split(" VALUES " + row, 1)
-        return head + " VALUES " + ", ".join(row for _ in range(count)) + tail
+        conn.exec_driver_sql(sql, values)  # executemany of one prepared statement
 
     def _upsert_sql(self, table: sa.Table, names: tuple[str, ...]) -> tuple[str, list[Callable[[Any], Any]]]:
         cache_key = (table.name, id(table), names)
@@ -266,9 +257,12 @@ class Destination:
         if found is None:
             quote = self.engine.dialect.identifier_preparer.quote
             keys = [c.name for c in table.primary_key.columns]
-            mark = "?" if self.dialect == "sqlite" else "%s"
             columns = ", ".join(quote(n) for n in names)
-            sql = f"INSERT INTO {quote(table.name)} ({columns}) VALUES ({', '.join(mark for _ in names)})"
+            if self.dialect == "postgresql":
+                rows = f"SELECT {columns} FROM json_populate_recordset(NULL::{quote(table.name)}, %s::json)"
+            else:
+                rows = f"VALUES ({', '.join('?' for _ in names)})"
+            sql = f"INSERT INTO {quote(table.name)} ({columns}) {rows}"
             updates = [f"{quote(n)} = excluded.{quote(n)}" for n in names if n not in keys]
             conflict = ", ".join(quote(k) for k in keys)
             sql += f" ON CONFLICT ({conflict}) " + (
@@ -278,24 +272,18 @@ class Destination:
             self._statements[cache_key] = found
         return found
 
-    def _converter(self, column_type: Any) -> Callable[[Any], Any]:
-        """How one column's (non-NULL) Python values go to the driver, as the types in ``_types``
-        would send them; ``_same`` when the driver takes them as they are."""
-        sqlite_ = self.dialect == "sqlite"
+    @staticmethod
+    def _converter(column_type: Any) -> Callable[[Any], Any]:
+        """How one column's (non-NULL) Python values go to SQLite's driver, as the types in
+        ``_types`` would send them; ``_same`` when the driver takes them as they are."""
         if isinstance(column_type, (UtcDateTime, sa.DateTime)):
-            if sqlite_:
-                return lambda v: v.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-            return lambda v: v.astimezone(dt.UTC)
-        if isinstance(column_type, (Money, sa.Numeric)) and sqlite_:
+            return lambda v: v.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        if isinstance(column_type, (Money, sa.Numeric)):
             return float
-        if isinstance(column_type, sa.Boolean) and sqlite_:
+        if isinstance(column_type, sa.Boolean):
             return int
         if isinstance(column_type, sa.JSON):
-            if sqlite_:
-                return json.dumps
-            from psycopg.types.json import Json
-
-            return Json
+            return json.dumps
         return _same
 
     def write_page(
@@ -380,11 +368,21 @@ class Destination:
                 counts.seconds = time.perf_counter() - began
         return counts
 
-    def _where_ids(self, table: str, key: str, count: int) -> str:
-        """``"t" WHERE account_id = ? AND "key" IN (?, ...)`` in the driver's parameter style."""
-        quote, mark = self.engine.dialect.identifier_preparer.quote, "?" if self.dialect == "sqlite" else "%s"
-        marks = ", ".join(mark for _ in range(count))
-        return f"{quote(table)} WHERE account_id = {mark} AND {quote(key)} IN ({marks})"
+    def _where_ids(
+        self, table: str, key: str, account_id: int, ids: Sequence[int]
+    ) -> Iterator[tuple[str, tuple[Any, ...]]]:
+        """``"t" WHERE account_id = ? AND "key" IN (...)`` with its parameters, for ``ids``: one
+        array parameter on PostgreSQL (``= ANY(%s)``: one constant, prepared statement), chunks of
+        ``ID_CHUNK`` placeholders on SQLite."""
+        quote = self.engine.dialect.identifier_preparer.quote
+        head = f"{quote(table)} WHERE account_id = "
+        if self.dialect == "postgresql":
+            if ids:
+                yield f"{head}%s AND {quote(key)} = ANY(%s::bigint[])", (account_id, list(ids))
+            return
+        for start in range(0, len(ids), ID_CHUNK):
+            chunk = tuple(ids[start : start + ID_CHUNK])
+            yield f"{head}? AND {quote(key)} IN ({', '.join('?' for _ in chunk)})", (account_id, *chunk)
 
     def _existing(
         self, conn: Connection, table: sa.Table, key: str, account_id: int, ids: Sequence[int]
@@ -393,12 +391,28 @@ class Destination:
         found: dict[int, tuple[str | None, Any, Any]] = {}
         quote = self.engine.dialect.identifier_preparer.quote
         archived = "archived" if "archived" in table.c else "NULL"
-        for start in range(0, len(ids), ID_CHUNK):
-            chunk = list(ids[start : start + ID_CHUNK])
-            sql = f"SELECT {quote(key)}, _hash, {archived}, _deleted_at FROM " + self._where_ids(
-                table.name, key, len(chunk)
-            )
-            for row in conn.exec_driver_sql(sql, (account_id, *chunk)):
+        columns = f"_hash, {archived}, _deleted_at"
+        if self.dialect == "postgresql":
+            # One index probe per id, whatever the statistics say: a table just filled by a first
+            # copy is not analysed yet, and the planner then matches only ``account_id`` in the
+            # index and filters every row of the account (a page's look-up growing with the
+            # table). ``LIMIT 1`` (the key is the primary key) keeps the probe a nested loop.
+            queries: Any = [
+                (
+                    f"SELECT k.id, t.* FROM unnest(%s::bigint[]) AS k(id) CROSS JOIN LATERAL "
+                    f"(SELECT {columns} FROM {quote(table.name)} "
+                    f"WHERE account_id = %s AND {quote(key)} = k.id LIMIT 1) AS t",
+                    (list(ids), account_id),
+                )
+            ]
+        else:
+            select = f"SELECT {quote(key)}, {columns} FROM "
+            queries = [
+                (select + where, params)
+                for where, params in self._where_ids(table.name, key, account_id, ids)
+            ]
+        for sql, params in queries:
+            for row in conn.exec_driver_sql(sql, params):
                 found[int(row[0])] = (row[1], None if row[2] is None else bool(row[2]), row[3])
         return found
 
@@ -431,11 +445,8 @@ class Destination:
             table = tables[name] if name in tables else self.existing_table(name)
             if table is None:
                 continue
-            for start in range(0, len(ids), ID_CHUNK):
-                chunk = ids[start : start + ID_CHUNK]
-                conn.exec_driver_sql(
-                    "DELETE FROM " + self._where_ids(name, key, len(chunk)), (account_id, *chunk)
-                )
+            for where, params in self._where_ids(name, key, account_id, ids):
+                conn.exec_driver_sql("DELETE FROM " + where, params)
             columns = [c.name for c in table.columns]
             rows = []
             for record in records:
@@ -589,6 +600,35 @@ class Destination:
 
 def _same(value: Any) -> Any:
     return value
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)  # exact; PostgreSQL reads numeric from the string
+    if isinstance(value, dt.datetime):
+        return value.isoformat()  # aware (UTC): the offset is in the text
+    raise TypeError(f"cannot store a {type(value).__name__}")
+
+
+def _json_rows_stdlib(rows: Sequence[dict[str, Any]]) -> str:
+    return json.dumps(rows, default=_json_default, ensure_ascii=False, separators=(",", ":"))
+
+
+def _json_rows_orjson() -> Callable[[Sequence[dict[str, Any]]], str] | None:
+    try:
+        import orjson
+    except ImportError:  # the ``fast`` extra is not installed
+        return None
+    option = orjson.OPT_NON_STR_KEYS  # as the standard library does: int keys become strings
+
+    def dumps(rows: Sequence[dict[str, Any]]) -> str:
+        return orjson.dumps(rows, default=_json_default, option=option).decode()
+
+    return dumps
+
+
+_json_rows: Callable[[Sequence[dict[str, Any]]], str] = _json_rows_orjson() or _json_rows_stdlib
+"""Rows as one JSON array of objects (orjson when installed: a few times faster)."""
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
