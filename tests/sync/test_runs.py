@@ -13,7 +13,8 @@ import pytest
 import sqlalchemy as sa
 
 from lightspeed_pos.sandbox import Sandbox
-from lightspeed_pos.sync import StreamReport, async_sync, resolve_streams, sync, sync_job
+from lightspeed_pos.sync import Destination, StreamReport, async_sync, resolve_streams, sync, sync_job
+from lightspeed_pos.sync._dest import PageCounts
 
 from ._compare import compare_all
 from ._support import Clock, sandbox
@@ -216,3 +217,50 @@ def test_parallel_streams_share_the_accounts_bucket_without_a_429(tmp_path: Path
         )
     assert report.ok
     assert statuses.count(429) == 0 and len(statuses) == report.requests > 30
+
+
+class FailingOnce(Destination):
+    """A destination whose ``fail_at``-th page write of ``items`` fails (before its commit)."""
+
+    def __init__(self, url: str, fail_at: int) -> None:
+        super().__init__(url)
+        self.fail_at, self.item_pages = fail_at, 0
+
+    def write_page(self, **page: Any) -> PageCounts:
+        if page["table_name"] == "items":
+            self.item_pages += 1
+            if self.item_pages == self.fail_at:
+                raise RuntimeError("the disk is full")
+        return super().write_page(**page)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("twin", ["sync", "async"])
+async def test_a_failed_page_write_stops_its_stream_and_the_next_run_resumes_exactly(
+    tmp_path: Path, twin: str
+) -> None:
+    url = f"sqlite:///{tmp_path / 'failing.db'}"
+    box = sandbox(items=120)
+    failing = FailingOnce(url, fail_at=3)
+    try:
+        if twin == "sync":
+            with box.client() as client:
+                report = sync(client, failing, streams="items,sales", accounts=[box.account_id], page_size=20)
+        else:
+            async with box.async_client() as aclient:
+                report = await async_sync(
+                    aclient, failing, streams="items,sales", accounts=[box.account_id], page_size=20
+                )
+        items = report.stream("items")
+        assert items.error == "RuntimeError: the disk is full" and report.stream("sales").ok
+        assert items.inserted == 40  # the two pages written before the failure, counted once done
+        assert failing.rows_written > 40 and failing.write_seconds > 0
+    finally:
+        failing.close()
+    assert scalar(url, "SELECT count(*) FROM items") == 40
+    assert scalar(url, "SELECT cursor_id FROM _lightspeed_state WHERE stream = 'items'") == 40
+    assert "disk is full" in scalar(url, "SELECT last_error FROM _lightspeed_state WHERE stream = 'items'")
+    with box.client() as client:
+        again = sync(client, url, streams="items,sales", accounts=[box.account_id], page_size=20)
+        assert again.ok and again.stream("items").inserted == 80
+        compare_all(client, box.account_id, url, resolve_streams("items,sales"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import operator
 import threading
@@ -17,7 +18,6 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from ._queue import create_tables, engine_url
@@ -83,6 +83,13 @@ class Destination:
         self._tables: dict[str, sa.Table] = {}
         self._children: dict[str, set[str]] = {}
         self._statements: dict[tuple[str, int, tuple[str, ...]], tuple[str, list[Callable[[Any], Any]]]] = {}
+        self._busy = threading.Lock()
+        self._writers = 0
+        self._busy_since = 0.0
+        self.rows_written = 0
+        """Rows (and child rows) written by :meth:`write_page` since this object was made."""
+        self.write_seconds = 0.0
+        """Wall time during which at least one :meth:`write_page` ran (parallel pages count once)."""
         self._ensure_meta()
 
     def close(self) -> None:
@@ -214,8 +221,25 @@ class Destination:
             return set(self._children[parent])
 
     # --- writing ---------------------------------------------------------------------------------
-    def _insert(self, table: sa.Table) -> Any:
-        return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[PageCounts]:
+        """One page's write, counted into :attr:`rows_written` and :attr:`write_seconds`."""
+        with self._busy:
+            if not self._writers:
+                self._busy_since = time.perf_counter()
+            self._writers += 1
+        counts = PageCounts()
+        try:
+            yield counts
+        except BaseException:
+            counts.rows_written = 0  # rolled back
+            raise
+        finally:
+            with self._busy:
+                self._writers -= 1
+                if not self._writers:
+                    self.write_seconds += time.perf_counter() - self._busy_since
+                self.rows_written += counts.rows_written
 
     def upsert(self, conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:
         """Insert or replace ``rows`` (every row carries the same columns) with one prepared
@@ -239,17 +263,11 @@ class Destination:
             with conn.connection.dbapi_connection.cursor() as cursor:  # type: ignore[union-attr]
                 cursor.execute(sql, (_json_rows(unique),))
             return
-        pick = operator.itemgetter(*names)
-        values: list[Any] = [(pick(row),) for row in rows] if len(names) == 1 else [pick(row) for row in rows]
-        special = [(i, f) for i, f in enumerate(converters) if f is not _same]
-        if special:
-            for position, value in enumerate(values):
-                fixed = list(value)
-                for i, convert in special:
-                    if fixed[i] is not None:
-                        fixed[i] = convert(fixed[i])
-                values[position] = tuple(fixed)
-        conn.exec_driver_sql(sql, values)  # executemany of one prepared statement
+        columns = [[row[name] for row in rows] for name in names]
+        for i, convert in enumerate(converters):
+            if convert is not _same:
+                columns[i] = [None if v is None else convert(v) for v in columns[i]]
+        conn.exec_driver_sql(sql, list(zip(*columns, strict=True)))  # executemany of one statement
 
     def _upsert_sql(self, table: sa.Table, names: tuple[str, ...]) -> tuple[str, list[Callable[[Any], Any]]]:
         cache_key = (table.name, id(table), names)
@@ -277,7 +295,7 @@ class Destination:
         """How one column's (non-NULL) Python values go to SQLite's driver, as the types in
         ``_types`` would send them; ``_same`` when the driver takes them as they are."""
         if isinstance(column_type, (UtcDateTime, sa.DateTime)):
-            return lambda v: v.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+            return _sqlite_datetime
         if isinstance(column_type, (Money, sa.Numeric)):
             return float
         if isinstance(column_type, sa.Boolean):
@@ -300,72 +318,72 @@ class Destination:
         """Write one page: changed records (new digest) and their child rows, and the stream's
         checkpoint, in one transaction. Records whose digest is already stored are skipped
         (the de-duplication that makes ``>=`` cursors and re-reads free of duplicates)."""
-        counts = PageCounts()
-        kinds: dict[str, Kind] = {"account_id": "integer", key: "integer"}
-        for record in records:
-            kinds.update(record.flat.kinds)
-        kinds.update({"_hash": "string", "_synced_at": "datetime", "_deleted_at": "datetime"})
-        if any(r.raw is not None for r in records):
-            kinds["_raw"] = "json"
-        main = self.table(TableShape(table_name, ("account_id", key), kinds))
-        child_shapes: dict[str, dict[str, Kind]] = {}
-        for record in records:
-            for child, rows in record.flat.children.items():
-                shape = child_shapes.setdefault(child, {"account_id": "integer", key: "integer"})
-                shape["_position"] = "integer"
-                shape.update(record.flat.child_kinds.get(child, {}))
-                if rows and child not in record.flat.child_kinds:
-                    shape.update(dict.fromkeys(rows[0], "string"))
-        children = {
-            name: self.table(TableShape(name, ("account_id", key, "_position"), shape))
-            for name, shape in child_shapes.items()
-        }
-        self._register_children(table_name, set(children))
-        stamp = now()
-        with self.transaction() as conn:
-            began = time.perf_counter()
-            seen = self._existing(conn, main, key, account_id, [r.id for r in records])
-            fresh: list[Record] = []
+        with self._writing() as counts:
+            kinds: dict[str, Kind] = {"account_id": "integer", key: "integer"}
             for record in records:
-                before = seen.get(record.id)
-                if before is None:
-                    counts.inserted += 1
-                elif before[0] == record.digest and before[2] is None and not force:
-                    counts.unchanged += 1
-                    continue
-                else:
-                    counts.updated += 1
-                if record.flat.row.get("archived") is True and (before is None or before[1] is not True):
-                    counts.archived += 1
-                fresh.append(record)
-            if fresh:
-                columns = [c.name for c in main.columns]
-                rows = []
-                for record in fresh:
-                    row = dict.fromkeys(columns)
-                    row.update(record.flat.row)
-                    row.update(
-                        account_id=account_id,
-                        _hash=record.digest,
-                        _synced_at=stamp,
-                        _deleted_at=None,
+                kinds.update(record.flat.kinds)
+            kinds.update({"_hash": "string", "_synced_at": "datetime", "_deleted_at": "datetime"})
+            if any(r.raw is not None for r in records):
+                kinds["_raw"] = "json"
+            main = self.table(TableShape(table_name, ("account_id", key), kinds))
+            child_shapes: dict[str, dict[str, Kind]] = {}
+            for record in records:
+                for child, rows in record.flat.children.items():
+                    shape = child_shapes.setdefault(child, {"account_id": "integer", key: "integer"})
+                    shape["_position"] = "integer"
+                    shape.update(record.flat.child_kinds.get(child, {}))
+                    if rows and child not in record.flat.child_kinds:
+                        shape.update(dict.fromkeys(rows[0], "string"))
+            children = {
+                name: self.table(TableShape(name, ("account_id", key, "_position"), shape))
+                for name, shape in child_shapes.items()
+            }
+            self._register_children(table_name, set(children))
+            stamp = now()
+            with self.transaction() as conn:
+                began = time.perf_counter()
+                seen = self._existing(conn, main, key, account_id, [r.id for r in records])
+                fresh: list[Record] = []
+                for record in records:
+                    before = seen.get(record.id)
+                    if before is None:
+                        counts.inserted += 1
+                    elif before[0] == record.digest and before[2] is None and not force:
+                        counts.unchanged += 1
+                        continue
+                    else:
+                        counts.updated += 1
+                    if record.flat.row.get("archived") is True and (before is None or before[1] is not True):
+                        counts.archived += 1
+                    fresh.append(record)
+                if fresh:
+                    columns = [c.name for c in main.columns]
+                    rows = []
+                    for record in fresh:
+                        row = dict.fromkeys(columns)
+                        row.update(record.flat.row)
+                        row.update(
+                            account_id=account_id,
+                            _hash=record.digest,
+                            _synced_at=stamp,
+                            _deleted_at=None,
+                        )
+                        row[key] = record.id
+                        if "_raw" in row:
+                            row["_raw"] = record.raw
+                        rows.append(row)
+                    self.upsert(conn, main, rows)
+                    counts.rows_written += len(rows)
+                    stored = [r.id for r in fresh if r.id in seen]
+                    counts.rows_written += self._replace_children(
+                        conn, table_name, key, account_id, fresh, children, stored
                     )
-                    row[key] = record.id
-                    if "_raw" in row:
-                        row["_raw"] = record.raw
-                    rows.append(row)
-                self.upsert(conn, main, rows)
-                counts.rows_written += len(rows)
-                stored = [r.id for r in fresh if r.id in seen]
-                counts.rows_written += self._replace_children(
-                    conn, table_name, key, account_id, fresh, children, stored
-                )
-            if state is not None:
-                self._save_state(conn, account_id, stream, state)
-            try:
-                conn.commit()
-            finally:
-                counts.seconds = time.perf_counter() - began
+                if state is not None:
+                    self._save_state(conn, account_id, stream, state)
+                try:
+                    conn.commit()
+                finally:
+                    counts.seconds = time.perf_counter() - began
         return counts
 
     def _where_ids(
@@ -462,14 +480,8 @@ class Destination:
 
     # --- state -----------------------------------------------------------------------------------
     def _save_state(self, conn: Connection, account_id: int, stream: str, state: dict[str, Any]) -> None:
-        table = self._tables[STATE_TABLE]
         row = {"account_id": account_id, "stream": stream, "phase": "new", "updated_at": now(), **state}
-        statement = self._insert(table).values(row)
-        statement = statement.on_conflict_do_update(
-            index_elements=["account_id", "stream"],
-            set_={k: statement.excluded[k] for k in row if k not in ("account_id", "stream")},
-        )
-        conn.execute(statement)
+        self.upsert(conn, self._tables[STATE_TABLE], [row])
 
     def save_state(self, account_id: int, stream: str, state: dict[str, Any]) -> None:
         with self.transaction() as conn:
@@ -600,6 +612,12 @@ class Destination:
 
 def _same(value: Any) -> Any:
     return value
+
+
+@functools.lru_cache(maxsize=65536)
+def _sqlite_datetime(value: dt.datetime) -> str:
+    """As SQLAlchemy stores a UTC time in SQLite; once per distinct value (a page repeats them)."""
+    return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def _json_default(value: Any) -> Any:

@@ -38,7 +38,7 @@ from .._cost import request_cost
 from .._flow import RequestSpec
 from .._pagination import PageGuard, read_page
 from .._wire import decode_json
-from ._dest import Destination, Record
+from ._dest import Destination, PageCounts, Record
 from ._rows import Flattener, column_name, convert, record_hash
 from ._streams import Stream, load_params
 
@@ -47,9 +47,25 @@ ISO = "%Y-%m-%dT%H:%M:%S+00:00"
 
 @dataclass(frozen=True)
 class Write:
-    """Run ``call`` against the destination; the job receives its result."""
+    """Run ``call`` against the destination; the job receives its result.
+
+    A ``pipelined`` write (a page's rows and checkpoint) may run while the job goes on - its next
+    request sent, the next page read - and the job receives ``None`` at once; ``then`` receives
+    the result when the write is done. A driver runs one job's writes one at a time and in order:
+    any later write waits for a pipelined one first, and so does the job's end. Crash safety is
+    unchanged: each page's checkpoint still commits with that page's rows, and a run resumes from
+    the last page committed."""
 
     call: Callable[[], Any]
+    then: Callable[[Any], None] | None = None
+    pipelined: bool = False
+
+    def run(self) -> Any:
+        """``call``, then ``then`` with its result; the result."""
+        result = self.call()
+        if self.then is not None:
+            self.then(result)
+        return result
 
 
 Instruction = RequestSpec | Write
@@ -73,6 +89,9 @@ class SyncOptions:
     it compares counts of its halves (10 drips each)."""
     estimate_totals: bool = False
     """Ask for a count (10 drips) before a first copy, for progress with an ETA."""
+    pipeline: bool = True
+    """Read a stream's next page while the previous one is written (``False``: one after the
+    other, in the stream's own thread)."""
 
     def __post_init__(self) -> None:
         for name in ("lookback", "sweep_interval"):
@@ -207,26 +226,31 @@ class Job:
                         self.progress(self.report)
 
     def _write(self, records: list[dict[str, Any]], state: dict[str, Any] | None) -> JobOp:
+        """Write one page with its checkpoint (pipelined: the job reads on meanwhile)."""
+        if state is not None:
+            self._state = dict(state)
+        pipelined = self.options.pipeline
+        yield Write(partial(self._write_page, records, state), then=self._count, pipelined=pipelined)
+
+    def _write_page(self, records: list[dict[str, Any]], state: dict[str, Any] | None) -> PageCounts:
+        """The page's records as rows (flattened, digested), written (in the writer's thread)."""
         id_field, raw = self.stream.id_field, self.options.raw
         prepared = [
             Record(int(r[id_field]), self.flattener.flatten(r), record_hash(r), r if raw else None)
             for r in records
             if str(r.get(id_field, "")).isdigit()
         ]
-        if state is not None:
-            self._state = dict(state)
-        counts = yield Write(
-            partial(
-                self.dest.write_page,
-                table_name=self.stream.name,
-                key=self.key,
-                account_id=self.account_id,
-                records=prepared,
-                state=state,
-                stream=self.stream.name,
-                force=self.options.full_refresh,
-            )
+        return self.dest.write_page(
+            table_name=self.stream.name,
+            key=self.key,
+            account_id=self.account_id,
+            records=prepared,
+            state=state,
+            stream=self.stream.name,
+            force=self.options.full_refresh,
         )
+
+    def _count(self, counts: PageCounts) -> None:
         report = self.report
         report.write_seconds += counts.seconds
         report.inserted += counts.inserted

@@ -7,18 +7,21 @@ several accounts run in parallel the same way, each on its own bucket.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import anyio
+import anyio.abc
 import anyio.to_thread
 
 from ..telemetry import StreamRun
 from ._dest import Destination
-from ._job import Job, Progress, StreamReport, SyncOptions, Write
+from ._job import Instruction, Job, JobOp, Progress, StreamReport, SyncOptions, Write
 from ._streams import Stream, resolve_streams
 
 if TYPE_CHECKING:
@@ -79,26 +82,103 @@ def _error_text(exc: BaseException) -> str:
     return " ".join(f"{type(exc).__name__}: {exc}".split())
 
 
+class _Writes:
+    """One job's writes, one at a time and in order; a pipelined one runs in a thread of its own
+    while the job sends its next request (see :class:`Write`)."""
+
+    def __init__(self) -> None:
+        self._pool: ThreadPoolExecutor | None = None
+        self._pending: Future[Any] | None = None
+
+    def run(self, write: Write) -> Any:
+        self.settle()
+        if not write.pipelined:
+            return write.run()
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lightspeed-sync-write")
+        self._pending = self._pool.submit(write.run)
+        return None
+
+    def settle(self) -> None:
+        """Wait for the pipelined write still running, if any; its error is raised here."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()
+
+    def close(self) -> None:
+        """Wait for the last write (its error, if any, is the job's already) and stop the thread."""
+        if self._pending is not None:
+            wait([self._pending])
+            self._pending = None
+        if self._pool is not None:
+            self._pool.shutdown()
+
+
+class _AsyncWrites:
+    """:class:`_Writes` for :func:`run_job_async`: the pipelined write in a task of ``group``."""
+
+    def __init__(self, group: anyio.abc.TaskGroup) -> None:
+        self._group = group
+        self._done: anyio.Event | None = None
+        self._error: BaseException | None = None
+
+    async def run(self, write: Write) -> Any:
+        await self.settle()
+        if not write.pipelined:
+            return await anyio.to_thread.run_sync(write.run)
+        done = self._done = anyio.Event()
+
+        async def pipelined() -> None:
+            try:
+                await anyio.to_thread.run_sync(write.run)
+            except Exception as exc:
+                self._error = exc
+            finally:
+                done.set()
+
+        self._group.start_soon(pipelined)
+        return None
+
+    async def settle(self) -> None:
+        done, self._done = self._done, None
+        if done is not None:
+            await done.wait()
+        error, self._error = self._error, None
+        if error is not None:
+            raise error
+
+
+def _step(op: JobOp, value: Any) -> Instruction | None:
+    """The job's next instruction, given the answer to its last one; ``None`` when it is done."""
+    try:
+        return op.send(value)
+    except StopIteration:
+        return None
+
+
 def run_job(client: Client, job: Job) -> StreamReport:
     """Carry out one job with a :class:`Client`; an error ends the job (its checkpoint stays).
     With telemetry, the job is a span (``lightspeed.sync STREAM``) around its requests."""
     started = time.monotonic()
+    writes = _Writes()
     with client.stream_span(job.stream.name, account_id=job.account_id, cursor=job.stream.cursor) as span:
         op = job.op()
-        value: Any = None
         try:
-            while True:
-                instruction = op.send(value)
+            instruction = _step(op, None)
+            while instruction is not None:
                 if isinstance(instruction, Write):
-                    value = instruction.call()
+                    instruction = _step(op, writes.run(instruction))
                 else:
-                    value = client.send(instruction)
-                    job.count_request(instruction, value)
-        except StopIteration:
-            pass
+                    response = client.send(instruction)
+                    job.count_request(instruction, response)
+                    instruction = _step(op, response)
+            writes.settle()
         except Exception as exc:  # the job stops; the run goes on with the others
+            writes.close()
             job.report.error = _error_text(exc)
             _note_error(job)
+        finally:
+            writes.close()
         job.report.seconds = time.monotonic() - started
         _close_span(span, job.report)
     return job.report
@@ -108,21 +188,24 @@ async def run_job_async(client: AsyncClient, job: Job) -> StreamReport:
     """:func:`run_job` with an :class:`AsyncClient`; database work runs in a worker thread."""
     started = time.monotonic()
     with client.stream_span(job.stream.name, account_id=job.account_id, cursor=job.stream.cursor) as span:
-        op = job.op()
-        value: Any = None
-        try:
-            while True:
-                instruction = op.send(value)
-                if isinstance(instruction, Write):
-                    value = await anyio.to_thread.run_sync(instruction.call)
-                else:
-                    value = await client.send(instruction)
-                    job.count_request(instruction, value)
-        except StopIteration:
-            pass
-        except Exception as exc:
-            job.report.error = _error_text(exc)
-            await anyio.to_thread.run_sync(_note_error, job)
+        async with anyio.create_task_group() as group:
+            writes = _AsyncWrites(group)
+            op = job.op()
+            try:
+                instruction = _step(op, None)
+                while instruction is not None:
+                    if isinstance(instruction, Write):
+                        instruction = _step(op, await writes.run(instruction))
+                        continue
+                    response = await client.send(instruction)
+                    job.count_request(instruction, response)
+                    instruction = _step(op, response)
+                await writes.settle()
+            except Exception as exc:
+                with contextlib.suppress(Exception):
+                    await writes.settle()
+                job.report.error = _error_text(exc)
+                await anyio.to_thread.run_sync(_note_error, job)
         job.report.seconds = time.monotonic() - started
         _close_span(span, job.report)
     return job.report
@@ -182,9 +265,46 @@ def _finish(dest: Destination, report: SyncReport, started: float) -> None:
         )
 
 
-def plan(accounts: Sequence[int], streams: Sequence[str] | str | None) -> list[tuple[int, Stream]]:
-    chosen = resolve_streams(_names(streams))
-    return [(account, stream) for account in accounts for stream in chosen]
+@dataclass
+class _Run:
+    """A run as :func:`sync` and :func:`async_sync` both set it up: its destination, its row in
+    ``_lightspeed_runs`` (the report) and one job per (account, stream)."""
+
+    dest: Destination
+    owned: bool
+    jobs: list[Job]
+    report: SyncReport
+    started: float
+
+    def finish(self, streams: list[StreamReport]) -> SyncReport:
+        self.report.streams = streams
+        _finish(self.dest, self.report, self.started)
+        return self.report
+
+    def close(self) -> None:
+        if self.owned:
+            self.dest.close()
+
+
+def _begin(
+    client: Any,
+    destination: str | Destination,
+    streams: Sequence[str] | str | None,
+    accounts: Sequence[int | str] | None,
+    options: SyncOptions,
+    progress: Progress | None,
+) -> _Run:
+    dest, owned = _destination(destination)
+    try:
+        ids = _accounts(client, accounts)
+        chosen = resolve_streams(_names(streams))
+        report = SyncReport(dest.start_run(ids, [s.name for s in chosen]))
+        jobs = [make_job(client, dest, a, stream, options, progress) for a in ids for stream in chosen]
+    except BaseException:
+        if owned:
+            dest.close()
+        raise
+    return _Run(dest, owned, jobs, report, time.monotonic())
 
 
 def sync(
@@ -204,24 +324,13 @@ def sync(
     ``"all"`` for every stream); ``accounts``: account ids; ``options`` or keyword options
     (``full_refresh``, ``lookback``, ``sweep``, ``raw``...) as in :class:`SyncOptions`.
     """
-    options = options or SyncOptions(**option_values)
-    dest, owned = _destination(destination)
+    run = _begin(client, destination, streams, accounts, options or SyncOptions(**option_values), progress)
     try:
-        ids = _accounts(client, accounts)
-        jobs = plan(ids, streams)
-        report = SyncReport(dest.start_run(ids, [s.name for s in resolve_streams(_names(streams))]))
-        started = time.monotonic()
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            futures = [
-                pool.submit(run_job, client, make_job(client, dest, account, stream, options, progress))
-                for account, stream in jobs
-            ]
-            report.streams = [f.result() for f in futures]
-        _finish(dest, report, started)
-        return report
+            futures = [pool.submit(run_job, client, job) for job in run.jobs]
+            return run.finish([f.result() for f in futures])
     finally:
-        if owned:
-            dest.close()
+        run.close()
 
 
 async def async_sync(
@@ -236,31 +345,23 @@ async def async_sync(
     **option_values: Any,
 ) -> SyncReport:
     """:func:`sync` with an :class:`AsyncClient` (asyncio or trio)."""
-    options = options or SyncOptions(**option_values)
-    dest, owned = await anyio.to_thread.run_sync(_destination, destination)
+    chosen = options or SyncOptions(**option_values)
+    begin = partial(_begin, client, destination, streams, accounts, chosen, progress)
+    run = await anyio.to_thread.run_sync(begin)
     try:
-        ids = _accounts(client, accounts)
-        jobs = plan(ids, streams)
-        names = [s.name for s in resolve_streams(_names(streams))]
-        report = SyncReport(await anyio.to_thread.run_sync(dest.start_run, ids, names))
-        started = time.monotonic()
         results: dict[int, StreamReport] = {}
         limiter = anyio.CapacityLimiter(max(1, workers))
 
-        async def one(index: int, account: int, stream: Stream) -> None:
+        async def one(index: int, job: Job) -> None:
             async with limiter:
-                job = make_job(client, dest, account, stream, options, progress)
                 results[index] = await run_job_async(client, job)
 
         async with anyio.create_task_group() as group:
-            for index, (account, stream) in enumerate(jobs):
-                group.start_soon(one, index, account, stream)
-        report.streams = [results[i] for i in range(len(jobs))]
-        await anyio.to_thread.run_sync(_finish, dest, report, started)
-        return report
+            for index, job in enumerate(run.jobs):
+                group.start_soon(one, index, job)
+        return await anyio.to_thread.run_sync(run.finish, [results[i] for i in range(len(run.jobs))])
     finally:
-        if owned:
-            await anyio.to_thread.run_sync(dest.close)
+        await anyio.to_thread.run_sync(run.close)
 
 
 def _names(streams: Sequence[str] | str | None) -> list[str] | str | None:
