@@ -4,7 +4,7 @@ client's, as with the real API. Tokens for every account are minted there and se
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -36,23 +36,31 @@ class StaticHolder:
         raise RuntimeError("the benchmark's token expired")
 
 
-def _serve(connection: Connection, options: dict[str, Any]) -> None:
-    sandbox = Sandbox(**options)
+def describe(sandbox: Sandbox, base_url: str) -> Served:
+    """What a client of ``sandbox`` serving at ``base_url`` needs: a token for every account."""
+    tokens = {a: sandbox.issue_tokens(a).access_token for a in sandbox.account_ids}
+    return Served(base_url, sandbox.account_ids, tokens)
+
+
+def _serve(connection: Connection, build: Callable[..., Sandbox], options: dict[str, Any]) -> None:
+    sandbox = build(**options)
     with sandbox.serve() as served:
-        tokens = {a: sandbox.issue_tokens(a).access_token for a in sandbox.account_ids}
-        connection.send(Served(served.base_url, sandbox.account_ids, tokens))
+        connection.send(describe(sandbox, served.base_url))
         connection.recv()  # serve until told to stop
 
 
 @contextmanager
-def served(options: dict[str, Any]) -> Iterator[Served]:
-    """A fresh sandbox built with ``options``, serving on 127.0.0.1 until the block ends."""
+def served(
+    options: dict[str, Any], *, build: Callable[..., Sandbox] = Sandbox, start_timeout: float = 60
+) -> Iterator[Served]:
+    """A fresh sandbox, ``build(**options)`` (a module-level callable: it is pickled for the
+    process), serving on 127.0.0.1 until the block ends."""
     context = multiprocessing.get_context("spawn")  # fork misbehaves under threads (pytest, the CLI)
     ours, theirs = context.Pipe()
-    process = context.Process(target=_serve, args=(theirs, options), daemon=True)
+    process = context.Process(target=_serve, args=(theirs, build, options), daemon=True)
     process.start()
     try:
-        if not ours.poll(60):
+        if not ours.poll(start_timeout):
             raise RuntimeError("the sandbox process did not start")
         info: Served = ours.recv()
         yield info
