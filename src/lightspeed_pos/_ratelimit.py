@@ -16,9 +16,8 @@ import re
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Concatenate, ParamSpec, TypeVar
 
 logger = logging.getLogger("lightspeed_pos")
 
@@ -228,23 +227,6 @@ class Throttler:
         self.release(key, cost, None, sent=False)
 
 
-P = ParamSpec("P")
-T = TypeVar("T")
-
-
-def _awaitable(
-    method: Callable[Concatenate[Throttler, P], T],
-) -> Callable[Concatenate[AsyncBuckets, P], Coroutine[Any, Any, T]]:
-    """The throttler's ``method``, as a coroutine method of :class:`AsyncBuckets` taking the same
-    arguments."""
-
-    async def awaitable(self: AsyncBuckets, /, *args: P.args, **kwargs: P.kwargs) -> T:
-        return method(self.throttler, *args, **kwargs)
-
-    awaitable.__name__, awaitable.__doc__ = method.__name__, method.__doc__
-    return awaitable
-
-
 class AsyncBuckets:
     """The in-process throttler as :class:`~lightspeed_pos.AsyncClient`'s loop uses it (it awaits
     Reserve and Release, which a shared state carries out over the network)."""
@@ -252,8 +234,13 @@ class AsyncBuckets:
     def __init__(self, throttler: Throttler) -> None:
         self.throttler = throttler
 
-    reserve = _awaitable(Throttler.reserve)
-    release = _awaitable(Throttler.release)
+    async def reserve(self, key: str, cost: float) -> float:
+        return self.throttler.reserve(key, cost)
+
+    async def release(
+        self, key: str, cost: float, headers: Headers, *, sent: bool = True, sent_at: float | None = None
+    ) -> None:
+        self.throttler.release(key, cost, headers, sent=sent, sent_at=sent_at)
 
     def now(self) -> float:
         return self.throttler.now()
