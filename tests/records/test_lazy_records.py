@@ -244,11 +244,7 @@ def test_threads_validating_one_page_at_once_agree() -> None:
             with lock:
                 seen.append(value)
 
-    threads = [threading.Thread(target=read) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_threads([read] * 4)
     assert len(seen) == 4 * len(page)
     for item_id, cost, prices, attributes in seen:
         assert cost == Decimal(f"{item_id}.25") and prices == {"n": item_id}
