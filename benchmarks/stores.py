@@ -28,8 +28,8 @@ import lightspeed_pos as ls
 
 from ._harness import Row
 from ._minimal import MinimalServer, Options, minimal_server
-from .overhead import Target, raw_async
 from ._served import StaticHolder
+from .overhead import Target, raw_async
 
 NAME = "stores"
 SECTION = "Stores per core (accounts at drip 1/s, one process)"
