@@ -122,10 +122,6 @@ class AsyncCollection(CollectionBase[R]):
         )
         return collection
 
-    def build(self, attributes: Mapping[str, Any] | None = None, /, **fields: Any) -> R:
-        """A resource from attributes, bound to this collection; no request."""
-        return self.model.from_wire(self.payload(attributes, fields), self, given=True)
-
     def load_relation(self, resource: Resource[Any], spec: RelationSpec) -> Any | Awaitable[Any]:
         """A relation of ``resource``: the value when embedded, else an awaitable that fetches it."""
         value = embedded(self, resource, spec)

@@ -117,10 +117,6 @@ class Collection(CollectionBase[R]):
         )
         return collection
 
-    def build(self, attributes: Mapping[str, Any] | None = None, /, **fields: Any) -> R:
-        """A resource from attributes, bound to this collection; no request."""
-        return self.model.from_wire(self.payload(attributes, fields), self, given=True)
-
     def load_relation(self, resource: Resource[Any], spec: RelationSpec) -> Any:
         """A relation of ``resource``, fetched when it is not embedded."""
         return self._drive(relation_op(self, resource, spec))

@@ -218,6 +218,10 @@ class CollectionBase(Host, Generic[R]):
         body = encode_payload(payload) if payload is not None else None
         return RequestSpec(method, self.url(record_id), None, body)
 
+    def build(self, attributes: Mapping[str, Any] | None = None, /, **fields: Any) -> R:
+        """A resource from attributes, bound to this collection; no request."""
+        return self.model.from_wire(self.payload(attributes, fields), self, given=True)
+
     # --- answers --------------------------------------------------------------------------------
     def wrap(self, record: dict[str, Any]) -> R:
         return self.model.from_wire(record, self)

@@ -37,6 +37,9 @@ MAX_DRIP_RATE = 10_000.0
 never above the size, no header can make one wait longer than (requests in flight + cost) / 0.1 s,
 and the flow caps each wait at the retry policy's ``max_retry_after`` anyway."""
 
+Headers = Mapping[str, str] | None
+"""An answer's headers (``None`` when there was no answer)."""
+
 _LEVEL = re.compile(r"^\s*([0-9]{1,12}(?:\.[0-9]{1,20})?)\s*/\s*([0-9]{1,12}(?:\.[0-9]{1,20})?)\s*$")
 
 
@@ -191,29 +194,22 @@ class Throttler:
         return self._clock()
 
     def release(
-        self,
-        key: str,
-        cost: float,
-        headers: Mapping[str, str] | None,
-        *,
-        sent: bool = True,
-        sent_at: float | None = None,
+        self, key: str, cost: float, headers: Headers, *, sent: bool = True, sent_at: float | None = None
     ) -> None:
         """The request booked with ``cost`` is over: learn from its headers, or estimate.
 
-        ``sent_at`` (the clock when the request left) dates the level the server reported: it was
-        measured while the request was at the server, taken as halfway between leaving and the
-        answer. Dating it at the answer instead would add the round trip to every wait.
+        ``sent_at`` (the clock when the request left) dates the level the server reported (see
+        :func:`settle`) and measures the one-way trip that :func:`book` anticipates.
         """
         answer = Answer.from_headers(headers)
         with self._lock:
             now = self._clock()
             bucket = self._bucket(key)
-            if sent_at is not None and sent:
-                trip = max(0.0, now - sent_at) / 2
-                bucket.latency = trip if bucket.latency == 0.0 else 0.8 * bucket.latency + 0.2 * trip
-            measured_at = now if sent_at is None else (sent_at + now) / 2
-            settle(bucket, now, cost, answer, sent=sent, measured_at=measured_at)
+            trip = round_trip(sent_at, now)
+            if trip is not None and sent:
+                way = trip / 2
+                bucket.latency = way if bucket.latency == 0.0 else 0.8 * bucket.latency + 0.2 * way
+            settle(bucket, now, cost, answer, sent=sent, trip=trip)
             if answer.level is not None:
                 self.bucket_level, self.bucket_max = answer.level
                 logger.debug(
@@ -242,13 +238,7 @@ class AsyncBuckets:
         return self.throttler.reserve(key, cost)
 
     async def release(
-        self,
-        key: str,
-        cost: float,
-        headers: Mapping[str, str] | None,
-        *,
-        sent: bool = True,
-        sent_at: float | None = None,
+        self, key: str, cost: float, headers: Headers, *, sent: bool = True, sent_at: float | None = None
     ) -> None:
         self.throttler.release(key, cost, headers, sent=sent, sent_at=sent_at)
 
@@ -274,7 +264,7 @@ class Answer:
     burst: tuple[float, float] | None = None
 
     @classmethod
-    def from_headers(cls, headers: Mapping[str, str] | None) -> Answer:
+    def from_headers(cls, headers: Headers) -> Answer:
         if headers is None:
             return cls()
         return cls(
@@ -311,15 +301,23 @@ def book(bucket: BucketState, now: float, cost: float, latency: float) -> float:
     return 0.0
 
 
+def round_trip(sent_at: float | None, now: float) -> float | None:
+    """Seconds from sending (``sent_at``) to the answer (``now``); ``None`` when not known."""
+    return None if sent_at is None else max(0.0, now - sent_at)
+
+
 def settle(
-    bucket: BucketState, now: float, cost: float, answer: Answer, *, sent: bool, measured_at: float
+    bucket: BucketState, now: float, cost: float, answer: Answer, *, sent: bool, trip: float | None
 ) -> None:
     """The request booked with ``cost`` is over at ``now``: learn from ``answer``, or estimate.
 
-    ``measured_at`` is when the server measured what it reported (mid-way through the round trip).
-    An answer that overtook this one already carried a higher level: the level never goes below
-    the drained estimate, so a late answer cannot erase the cost of newer requests.
+    ``trip`` (the round trip, see :func:`round_trip`) dates what the server reported: it was
+    measured while the request was at the server, taken as halfway between leaving and the answer
+    (``now`` when the trip is not known). Dating it at the answer instead would add the round trip
+    to every wait. An answer that overtook this one already carried a higher level: the level never
+    goes below the drained estimate, so a late answer cannot erase the cost of newer requests.
     """
+    measured_at = now if trip is None else now - trip / 2
     bucket.in_flight = max(0.0, bucket.in_flight - cost)
     if answer.level is not None:
         reported = max(0.0, answer.level[0] - bucket.drip_rate * (now - measured_at))

@@ -17,6 +17,7 @@ from lightspeed_pos.oauth import (
     jwt_claims,
     pkce_challenge,
 )
+from tests.support.threads import run_threads
 
 from ._support import (
     REDIRECT_URI,
@@ -356,11 +357,7 @@ def test_threads_refreshing_the_same_stale_token_cause_one_request() -> None:
         barrier.wait()
         results.append(session.refresh_oauth_token(stale))
 
-    threads = [threading.Thread(target=worker) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(10)
+    run_threads([worker] * 8, timeout=10)
     assert transport.token_requests() == 1
     assert len(set(results)) == 1 and results[0] == session.oauth_token != stale
     assert len(results) == 8

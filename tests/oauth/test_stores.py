@@ -9,6 +9,7 @@ import threading
 import time
 import types
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ from lightspeed_pos.oauth import (
     TokenStore,
     default_token_path,
 )
+from tests.support.threads import run_threads
 
 TOKENS = TokenSet("access-secret", "refresh-secret", 100.0, "employee:all", 1, 50.0)
 NEWER = TokenSet("access-2", "refresh-2", 200.0, "employee:all", 1, 150.0)
@@ -123,11 +125,7 @@ def test_the_lock_excludes_other_holders(tmp_path: Path, use_fcntl: bool) -> Non
                 with guard:
                     inside -= 1
 
-    threads = [threading.Thread(target=worker, args=(lock,)) for lock in locks]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(10)
+    run_threads((partial(worker, lock) for lock in locks), timeout=10)
     assert most == 1
     assert path.exists() is use_fcntl  # the O_EXCL lock file is removed on release
 

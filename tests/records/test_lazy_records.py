@@ -13,6 +13,7 @@ import pytest
 
 import lightspeed_pos as ls
 from tests.support.holders import ExampleTokenHolder
+from tests.support.threads import run_threads
 
 RECORDS: list[dict[str, Any]] = [
     {
@@ -133,11 +134,7 @@ def test_threads_validating_one_record_at_once_agree() -> None:
             with lock:
                 seen.append(value)
 
-    threads = [threading.Thread(target=read) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_threads([read] * 4)
     assert len(seen) == 4 * len(records)
     for item_id, cost, attributes in seen:
         assert item_id is not None and cost == Decimal(f"{item_id}.25")

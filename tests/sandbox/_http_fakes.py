@@ -1,4 +1,4 @@
-"""Test doubles for the sandbox's HTTP layer: a fake clock and a tiny fake engine."""
+"""Test doubles for the sandbox's HTTP layer: a tiny fake engine (and the tests' fake clock)."""
 
 from __future__ import annotations
 
@@ -8,19 +8,9 @@ from typing import Any
 
 from lightspeed_pos.sandbox import Sandbox
 from lightspeed_pos.sandbox.http.messages import ApiRequest, ApiResponse, AuthContext
+from tests.support.clock import FakeClock
 
-
-class FakeClock:
-    """A monotonic clock that moves only when told to."""
-
-    def __init__(self, start: float = 1000.0) -> None:
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
+__all__ = ["FakeClock", "FakeEngine", "body", "fake_sandbox"]
 
 
 class FakeEngine:

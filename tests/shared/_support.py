@@ -1,5 +1,6 @@
-"""What the shared-state tests share: a sandbox that logs the refresh grants it answers, and code
-run in child processes (importable, so that ``spawn`` finds it)."""
+"""What the shared-state tests share: a sandbox that logs the refresh grants it answers, a served
+sandbox for worker processes and what they synced, and code run in child processes (importable,
+so that ``spawn`` finds it)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import httpx2
 
@@ -17,6 +20,9 @@ import lightspeed_pos as ls
 from lightspeed_pos.oauth import OAuthSession, TokenSet
 from lightspeed_pos.sandbox import Sandbox
 from lightspeed_pos.shared import RedisState
+
+if TYPE_CHECKING:  # the sync extra is imported by the tests that use it (not by child processes)
+    from lightspeed_pos.sync._queue import JobStatus
 
 
 @dataclass
@@ -156,3 +162,49 @@ def expected_items(sandbox: Sandbox) -> dict[int, list[int]]:
         )
         for account_id in sandbox.account_ids
     }
+
+
+@contextmanager
+def served_for_workers(
+    cli_state: tuple[str, RedisState], folder: Path, *, accounts: int, items: int
+) -> Iterator[tuple[Sandbox, dict[str, str]]]:
+    """A sandbox of ``accounts`` stores for the command line's OAuth client (``cli_state``),
+    served, and the environment worker processes run with (:func:`worker_environment`)."""
+    client_id, state = cli_state
+    sandbox = Sandbox(accounts=accounts, items=items, client_id=client_id, time_scale=20)
+    with sandbox.serve() as where:
+        yield sandbox, worker_environment(sandbox, where, state, folder)
+
+
+def jobs_in(database_url: str) -> list[JobStatus]:
+    """The jobs of the queue in ``database_url``, as ``sync status`` shows them."""
+    from lightspeed_pos.sync._queue import JobQueue
+
+    queue = JobQueue(database_url)
+    try:
+        return queue.status()
+    finally:
+        queue.close()
+
+
+def synced_items(database_url: str) -> dict[int, list[int]]:
+    """Each account's item ids in the destination's ``items`` table (compare with
+    :func:`expected_items`)."""
+    import sqlalchemy as sa
+
+    from lightspeed_pos.sync._queue import engine_url
+
+    engine = sa.create_engine(engine_url(database_url))
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT account_id, item_id FROM items ORDER BY 1, 2")).all()
+    engine.dispose()
+    found: dict[int, list[int]] = {}
+    for account_id, item_id in rows:
+        found.setdefault(int(account_id), []).append(int(item_id))
+    return found
+
+
+def peek_bucket(state: RedisState, account: int | str) -> list[Any]:
+    """The bucket script's view of ``account``'s bucket in ``state`` (level, size, drip, updated,
+    seen, burst max, in flight, then the send times in the burst window)."""
+    return list(state.bucket_script()(keys=state.bucket_keys(str(account)), args=["peek", "", *"0" * 5]))

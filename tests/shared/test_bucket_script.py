@@ -9,39 +9,44 @@ from typing import Any
 
 import pytest
 
-from lightspeed_pos._ratelimit import Answer, BucketState, book, settle
+from lightspeed_pos._ratelimit import (
+    DEFAULT_BUCKET_SIZE,
+    DEFAULT_DRIP_RATE,
+    Answer,
+    BucketSnapshot,
+    BucketState,
+    book,
+    settle,
+)
 from lightspeed_pos.shared import RedisState
+from lightspeed_pos.shared._buckets import release_args, reserve_args, seed_args
 
-SEED_VIEW = ["0.0", "90.0", "1.0", "0", "0"]  # a new bucket, as the Python side starts one
+SEED_VIEW = seed_args(BucketSnapshot(0.0, DEFAULT_BUCKET_SIZE, DEFAULT_DRIP_RATE, 0.0))
+"""A new bucket, as the Python side starts one."""
 
 
 class ScriptBucket:
-    """The script driven with an explicit clock, as the Python functions are."""
+    """The script driven with an explicit clock, as the Python functions are, with the arguments
+    the shared buckets send."""
 
     def __init__(self, state: RedisState, account: str) -> None:
         self.keys = state.bucket_keys(account)
         self.script = state.bucket_script()
 
-    def call(self, *args: Any) -> Any:
-        return self.script(keys=self.keys, args=[str(a) for a in args])
+    def call(self, args: list[str]) -> Any:
+        return self.script(keys=self.keys, args=args)
 
     def reserve(self, now: float, cost: float, latency: float, rid: str) -> float:
-        wait, _fresh, _clients = self.call(
-            "reserve", repr(now), *SEED_VIEW, repr(cost), repr(latency), rid, "1e9", "client"
-        )
+        wait, _fresh, _clients = self.call(reserve_args(SEED_VIEW, cost, latency, rid, 1e9, "client", now))
         return float(wait)
 
-    def release(self, now: float, cost: float, rid: str, answer: Answer, sent: bool, trip: float) -> None:
-        level, size = answer.level or ("", "")
-        count, most = answer.burst or ("", "")
-        drip = "" if answer.drip is None else answer.drip
-        self.call(
-            "release", repr(now), *SEED_VIEW, repr(cost), rid, "1" if sent else "0", repr(trip),
-            level, size, drip, count, most,
-        )  # fmt: skip
+    def release(
+        self, now: float, cost: float, rid: str, answer: Answer, sent: bool, trip: float | None
+    ) -> None:
+        self.call(release_args(SEED_VIEW, cost, rid, answer, sent, trip, now))
 
     def peek(self, now: float) -> dict[str, Any]:
-        out = [float(x) for x in self.call("peek", repr(now), *SEED_VIEW)]
+        out = [float(x) for x in self.call(["peek", repr(now), *SEED_VIEW])]
         return {
             "level": out[0], "size": out[1], "drip": out[2], "updated": out[3], "seen": out[4],
             "burst_max": out[5], "in_flight": out[6], "window": sorted(out[7:]),
@@ -81,9 +86,8 @@ def test_script_and_python_agree(state: RedisState, seed: int) -> None:
         if booked and rng.random() < 0.45:
             cost, rid = booked.pop(rng.randrange(len(booked)))
             answer, sent = random_answer(rng), rng.random() < 0.9
-            trip = rng.choice([-1.0, rng.uniform(0, 0.4)])
-            measured_at = now if trip < 0 else now - trip / 2
-            settle(python, now, cost, answer, sent=sent, measured_at=measured_at)
+            trip = rng.choice([None, rng.uniform(0, 0.4)])  # None: not known (never sent)
+            settle(python, now, cost, answer, sent=sent, trip=trip)
             script.release(now, cost, rid, answer, sent, trip)
         else:
             cost = rng.choice([1.0, 1.0, 2.0, 10.0, 1.3])

@@ -10,19 +10,7 @@ import httpx2
 import lightspeed_pos as ls
 from lightspeed_pos._ratelimit import Throttler, resync_window
 from lightspeed_pos.sandbox import Sandbox
-
-
-class FakeClock:
-    """One clock for the sandbox and the clients: time moves only when someone sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
+from tests.support.clock import FakeClock
 
 
 class Counting(httpx2.BaseTransport):
@@ -47,7 +35,7 @@ def _client(sandbox: Sandbox, clock: FakeClock, transport: httpx2.BaseTransport)
 
 
 def test_a_client_starting_right_after_another_clients_burst_gets_no_429() -> None:
-    clock = FakeClock()
+    clock = FakeClock(start=0.0)
     sandbox = Sandbox(items=30, clock=clock)  # bucket 90: 20 requests per one-second window
     transport = Counting(sandbox.transport(sleep=clock.sleep))
     first, second = _client(sandbox, clock, transport), _client(sandbox, clock, transport)
@@ -63,7 +51,7 @@ def test_a_client_starting_right_after_another_clients_burst_gets_no_429() -> No
 
 def test_without_the_header_the_second_client_would_have_been_refused() -> None:
     """The same scenario with the second client blind to the count (the old behaviour): a 429."""
-    clock = FakeClock()
+    clock = FakeClock(start=0.0)
     sandbox = Sandbox(items=30, clock=clock)
     transport = Counting(sandbox.transport(sleep=clock.sleep))
 
@@ -83,7 +71,7 @@ def test_without_the_header_the_second_client_would_have_been_refused() -> None:
 
 
 def test_the_reported_count_fills_the_window_up_to_the_allowance() -> None:
-    clock = FakeClock()
+    clock = FakeClock(start=0.0)
     throttler = Throttler(clock)
     assert throttler.reserve("1", 1) == 0
     throttler.release("1", 1, {"X-LS-API-Bucket-Level": "1/90", "X-LS-API-Burst-Level": "15/20"})

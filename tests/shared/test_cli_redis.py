@@ -16,6 +16,7 @@ from lightspeed_pos.oauth import TokenSet
 from lightspeed_pos.sandbox import Sandbox
 from lightspeed_pos.shared import RedisState
 
+from ._support import peek_bucket
 from .conftest import drop_namespace
 
 
@@ -59,7 +60,5 @@ def test_the_command_keeps_its_bucket_and_tokens_in_redis(
     assert shared_redis_url not in shown.output and "redis_url" in shown.output
     stored = shared_for_cli.token_store(f"account-{sandbox.account_id}").load()
     assert stored is not None and stored.refresh_token == pair.refresh_token  # copied in from the file
-    view = shared_for_cli.bucket_script()(
-        keys=shared_for_cli.bucket_keys(str(sandbox.account_id)), args=["peek", "", *"0" * 5]
-    )
+    view = peek_bucket(shared_for_cli, sandbox.account_id)
     assert view[4] == b"1"  # the bucket in Redis learned from the answers' headers

@@ -6,11 +6,13 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from lightspeed_pos.sync._queue import JobQueue, work
+from tests.support.threads import run_threads
 
 
 @pytest.fixture(params=["postgresql", "sqlite"])
@@ -35,11 +37,7 @@ def test_each_job_is_claimed_by_one_worker(queue_url: str) -> None:
         time.sleep(0.002)
         return "ok"
 
-    threads = [threading.Thread(target=work, args=(queue, run_one), kwargs={"poll": 0.05}) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_threads([partial(work, queue, run_one, poll=0.05)] * 6)
     assert ran == Counter(dict.fromkeys(jobs, 1))
     states = queue.status()
     assert {s.state for s in states} == {"done"}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from functools import partial
 
 import anyio
 import httpx2
@@ -14,6 +15,9 @@ import pytest
 import lightspeed_pos as ls
 from lightspeed_pos.sandbox import Sandbox
 from lightspeed_pos.shared import RedisState
+from tests.support.threads import run_threads
+
+from ._support import peek_bucket
 
 CLIENTS, THREADS, REQUESTS = 2, 4, 8
 
@@ -54,11 +58,7 @@ def run_sync_clients(sandbox: Sandbox, counting: Counting, shared: RedisState | 
         for _ in range(REQUESTS):
             account.items.first()
 
-    threads = [threading.Thread(target=work, args=(c,)) for c in clients for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_threads(partial(work, c) for c in clients for _ in range(THREADS))
     for client in clients:
         client.close()
 
@@ -68,7 +68,7 @@ def test_clients_sharing_a_redis_state_never_get_a_429(state: RedisState) -> Non
     counting = Counting(sandbox)
     run_sync_clients(sandbox, counting, state)
     assert counting.statuses == Counter({200: CLIENTS * THREADS * REQUESTS})
-    view = state.bucket_script()(keys=state.bucket_keys(str(sandbox.account_id)), args=["peek", "", *"0" * 5])
+    view = peek_bucket(state, sandbox.account_id)
     assert float(view[1]) == 8.0  # the size the headers reported, learned in Redis
     assert float(view[6]) == 0.0  # nothing left in flight
 
@@ -106,7 +106,7 @@ def test_a_cancelled_request_gives_its_reservation_back(state: RedisState) -> No
     assert buckets.reserve("7", 3.0) == 0
     buckets.abandon("7", 3.0)  # what a closing flow does: no I/O
     assert buckets.reserve("7", 1.0) == 0  # the abandoned release went with this call
-    view = state.bucket_script()(keys=state.bucket_keys("7"), args=["peek", "", *"0" * 5])
+    view = peek_bucket(state, "7")
     assert float(view[6]) == 1.0
 
 

@@ -11,13 +11,13 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from lightspeed_pos.cli import build_app
-from lightspeed_pos.sandbox import Sandbox
 from lightspeed_pos.shared import RedisState
 from lightspeed_pos.sync import Destination
 from lightspeed_pos.sync._queue import JobQueue, engine_url
+from tests.support.threads import run_threads
 from tests.sync.conftest import database_url
 
-from ._support import expected_items, worker_environment
+from ._support import expected_items, jobs_in, served_for_workers, synced_items
 
 __all__ = ["database_url"]  # each test that takes it: once on SQLite, once on PostgreSQL
 
@@ -27,10 +27,7 @@ ACCOUNTS = 4
 def test_sync_enqueue_status_and_worker_processes(
     database_url: str, shared_redis_url: str, cli_state: tuple[str, RedisState], tmp_path: Path
 ) -> None:
-    client_id, state = cli_state
-    sandbox = Sandbox(accounts=ACCOUNTS, items=30, client_id=client_id, time_scale=20)
-    with sandbox.serve() as where:
-        env = worker_environment(sandbox, where, state, tmp_path)
+    with served_for_workers(cli_state, tmp_path, accounts=ACCOUNTS, items=30) as (sandbox, env):
         env.update(LIGHTSPEED_REDIS_URL=shared_redis_url, COLUMNS="200")
 
         def run(*args: str) -> tuple[int, str, str]:
@@ -51,19 +48,10 @@ def test_sync_enqueue_status_and_worker_processes(
         code, out, err = run("sync", "status", "--to", database_url)
         assert code == 0 and out.count(" done ") == ACCOUNTS * 2, out
         expected = expected_items(sandbox)
-    queue = JobQueue(database_url)
-    jobs = queue.status()
-    queue.close()
+    jobs = jobs_in(database_url)
     assert len(jobs) == ACCOUNTS * 2 and {j.state for j in jobs} == {"done"}
     assert {j.runs for j in jobs} == {1} and all(j.last_error is None for j in jobs)
-    engine = sa.create_engine(engine_url(database_url))
-    with engine.connect() as conn:
-        rows = conn.execute(sa.text("SELECT account_id, item_id FROM items ORDER BY 1, 2")).all()
-    engine.dispose()
-    found: dict[int, list[int]] = {}
-    for account_id, item_id in rows:
-        found.setdefault(int(account_id), []).append(int(item_id))
-    assert found == expected
+    assert synced_items(database_url) == expected
 
 
 def test_sync_status_and_bad_actions_are_one_line(tmp_path: Path) -> None:
@@ -96,11 +84,7 @@ def test_the_state_tables_are_created_once_by_many_at_once(database_url: str) ->
         except BaseException as exc:
             errors.append(exc)
 
-    threads = [threading.Thread(target=open_one) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_threads([open_one] * 8)
     assert errors == []
     engine = sa.create_engine(engine_url(database_url))
     names = set(sa.inspect(engine).get_table_names())

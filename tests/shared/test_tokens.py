@@ -7,6 +7,7 @@ import multiprocessing
 import threading
 import time
 from collections.abc import Iterator
+from functools import partial
 
 import pytest
 
@@ -14,6 +15,7 @@ import lightspeed_pos as ls
 from lightspeed_pos.oauth import LockTimeoutError, TokenSet
 from lightspeed_pos.sandbox import Sandbox, ServedSandbox
 from lightspeed_pos.shared import LeaseLostError, RedisState
+from tests.support.threads import run_threads
 
 from ..oauth._support import TinyEngine
 from ._support import (
@@ -61,11 +63,7 @@ def test_sessions_refreshing_the_same_token_at_once_refresh_once(
         barrier.wait()
         results.append(session.refresh_oauth_token(stale))
 
-    threads = [threading.Thread(target=refresh, args=(s,)) for s in sessions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_threads(partial(refresh, s) for s in sessions)
     for session in sessions:
         session.close()
     assert len(log.grants) == 1

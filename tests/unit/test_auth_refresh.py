@@ -9,6 +9,7 @@ import pytest
 
 import lightspeed_pos as ls
 from tests.support.holders import ExampleTokenHolder, MethodTokenHolder
+from tests.support.threads import run_threads
 
 ACCOUNT = {"@attributes": {"count": "1"}, "Account": {"accountID": "7", "name": "Shop"}}
 DENIED = {
@@ -78,11 +79,7 @@ def test_concurrent_401s_refresh_once() -> None:
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=work) for _ in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    run_threads([work] * 10, timeout=30)
     assert not errors
     assert seen_stale.is_set()
     assert holder.refresh_count == 1

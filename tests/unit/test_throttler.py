@@ -4,25 +4,15 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 
 import httpx2
 import pytest
 
 import lightspeed_pos as ls
 from lightspeed_pos._ratelimit import Throttler, parse_level
+from tests.support.clock import FakeClock
 from tests.support.holders import ExampleTokenHolder
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
+from tests.support.threads import run_threads
 
 
 def headers(level: str, drip: str = "1", burst: str | None = None) -> dict[str, str]:
@@ -169,14 +159,6 @@ class BucketServer:
         )
 
 
-def run_threads(count: int, work: Callable[[], None]) -> None:
-    threads = [threading.Thread(target=work) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-
-
 def test_no_429_under_threads() -> None:
     server = BucketServer(size=10, drip=400)
     client = ls.Client(ExampleTokenHolder(), transport=httpx2.MockTransport(server))
@@ -185,7 +167,7 @@ def test_no_429_under_threads() -> None:
         for _ in range(25):
             client.request("GET", "Account/1/Item")
 
-    run_threads(8, work)
+    run_threads([work] * 8, timeout=30)
     assert server.served == 200
     assert server.rejected == 0
 

@@ -2,9 +2,12 @@
 
 :class:`SharedBuckets` (Client) and :class:`AsyncSharedBuckets` (AsyncClient, on redis-py's
 asyncio client; under trio the synchronous client in a worker thread) stand in for a client's
-throttler. What to send and how to read the answer is written once in :class:`_Core`; the two
-classes only make the call. The client's own throttler keeps learning from every answer: it seeds
-a bucket that Redis lost, and it paces the client while Redis cannot be reached.
+throttler. Reserve and Release are written once, in :class:`_Core`, as generators that yield the
+script calls they need (with the fallback when Redis cannot be reached); the two classes only make
+the calls. The arguments of a call are built by :func:`reserve_args` and :func:`release_args`,
+which the test of the script against ``_ratelimit``'s arithmetic uses too. The client's own
+throttler keeps learning from every answer: it seeds a bucket that Redis lost, and it paces the
+client while Redis cannot be reached.
 """
 
 from __future__ import annotations
@@ -13,12 +16,12 @@ import asyncio
 import logging
 import secrets
 import threading
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Coroutine, Generator
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 import anyio.to_thread
 
-from .._ratelimit import Answer, Throttler
+from .._ratelimit import Answer, BucketSnapshot, Headers, Throttler, round_trip
 from ._state import BUCKET_SCRIPT
 
 if TYPE_CHECKING:
@@ -34,11 +37,62 @@ unreachable) starts; the amount booked follows."""
 RETRY_REDIS_AFTER = 1.0
 """Seconds between attempts to reach Redis again after it failed."""
 
+P = ParamSpec("P")
+T = TypeVar("T")
+
 Call = tuple[list[str], list[str]]
+"""One call of the bucket script: its keys and its arguments."""
+Steps = Generator[Call, Any, T]
+"""Reserve or Release: yields the calls to make; each call's reply is sent back, and a failure to
+reach Redis is thrown in. Returns the result."""
 
 
 def _number(value: float | None) -> str:
     return "" if value is None else repr(float(value))
+
+
+def seed_args(view: BucketSnapshot) -> list[str]:
+    """The caller's view of a bucket, from which the script starts a bucket it does not have."""
+    return [
+        repr(view.level),
+        repr(view.size),
+        repr(view.drip_rate),
+        "1" if view.seen else "0",
+        str(view.burst_max or 0),
+    ]
+
+
+def reserve_args(
+    seed: list[str],
+    cost: float,
+    latency: float,
+    rid: str,
+    ttl: float,
+    client: str,
+    now: float | None = None,
+) -> list[str]:
+    """The script's arguments to book ``cost`` (``_ratelimit.book``) under the reservation id
+    ``rid``, kept ``ttl`` seconds; ``now`` ``None``: on the Redis server's clock."""
+    return ["reserve", _number(now), *seed, repr(float(cost)), repr(latency), rid, repr(ttl), client]
+
+
+def release_args(
+    seed: list[str],
+    cost: float,
+    rid: str,
+    answer: Answer,
+    sent: bool,
+    trip: float | None,
+    now: float | None = None,
+) -> list[str]:
+    """The script's arguments to end the reservation ``rid`` (``_ratelimit.settle``)."""
+    level, size = answer.level if answer.level is not None else (None, None)
+    count, most = answer.burst if answer.burst is not None else (None, None)
+    return [
+        "release", _number(now), *seed, repr(float(cost)), rid, "1" if sent else "0",
+        repr(-1.0 if trip is None else trip),
+        _number(level), _number(size), _number(answer.drip), _number(count), _number(most),
+    ]  # fmt: skip
 
 
 class _Core:
@@ -65,14 +119,7 @@ class _Core:
         return self.throttler.now()
 
     def _seed(self, key: str) -> list[str]:
-        view = self.throttler.snapshot(key)
-        return [
-            repr(view.level),
-            repr(view.size),
-            repr(view.drip_rate),
-            "1" if view.seen else "0",
-            str(view.burst_max or 0),
-        ]
+        return seed_args(self.throttler.snapshot(key))
 
     def _redis_up(self) -> bool:
         return self._down_until is None or self.throttler.now() >= self._down_until
@@ -110,48 +157,56 @@ class _Core:
             self._book(key, cost, f"{LOCAL}{booked!r}")
         return wait
 
-    def _reserve_call(self, key: str, cost: float) -> tuple[Call, str]:
-        rid = secrets.token_hex(8)
-        latency = self.throttler.snapshot(key).latency
-        args = ["reserve", "", *self._seed(key), repr(float(cost)), repr(latency), rid]
-        args += [repr(self.state.reservation_ttl), self._id]
-        return (self.state.bucket_keys(key), args), rid
-
-    def _reserved(self, key: str, cost: float, rid: str, result: Sequence[Any]) -> float:
-        self._back()
-        wait = float(result[0])
-        self._noticed(key, result[1])
-        self._sharers[key] = max(1, int(result[2]))
-        if wait == 0:
-            self._book(key, cost, rid)
-        return wait
-
     def _noticed(self, key: str, fresh: Any) -> None:
         if fresh in (b"1", "1"):
             self.reseeded += 1
             logger.debug("bucket %s was not in Redis: started from this process's view", key)
 
-    def _release_call(
-        self, key: str, cost: float, headers: Mapping[str, str] | None, sent: bool, sent_at: float | None
-    ) -> Call | None:
+    def _resume(self, steps: Steps[T], reply: Any) -> Call:
+        """The call ``steps`` yield after ``reply`` (an error is thrown into them); at their end,
+        StopIteration with their result. The first call: ``reply`` ``None``."""
+        return steps.throw(reply) if isinstance(reply, BaseException) else steps.send(reply)
+
+    def _reserve_steps(self, key: str, cost: float) -> Steps[float]:
+        """Book ``cost`` in ``key``'s bucket and return 0, or return the seconds to wait first."""
+        if not self._redis_up():
+            return self._local_reserve(key, cost)
+        rid, view = secrets.token_hex(8), self.throttler.snapshot(key)
+        args = reserve_args(seed_args(view), cost, view.latency, rid, self.state.reservation_ttl, self._id)
+        try:
+            for call in [*self._take_abandoned(), (self.state.bucket_keys(key), args)]:
+                reply = yield call  # the releases abandoned since the last call first, then this
+        except self.state.errors() as error:
+            self._failed(error)
+            return self._local_reserve(key, cost)
+        self._back()
+        wait = float(reply[0])
+        self._noticed(key, reply[1])
+        self._sharers[key] = max(1, int(reply[2]))
+        if wait == 0:
+            self._book(key, cost, rid)
+        return wait
+
+    def _release_steps(
+        self, key: str, cost: float, headers: Headers, *, sent: bool = True, sent_at: float | None = None
+    ) -> Steps[None]:
+        """The request booked with ``cost`` is over: learn from its headers, or estimate."""
         rid = self._unbook(key, cost)
         local = rid is not None and rid.startswith(LOCAL)
         # The client's own view learns from every answer: it is the seed and the fallback.
         booked = float(rid[len(LOCAL) :]) if local and rid is not None else cost
         self.throttler.release(key, booked, headers, sent=sent, sent_at=sent_at)
-        if rid is None or local:
-            return None
-        return self._release_args(key, cost, rid, Answer.from_headers(headers), sent, sent_at)
-
-    def _release_args(
-        self, key: str, cost: float, rid: str, answer: Answer, sent: bool, sent_at: float | None
-    ) -> Call:
-        trip = -1.0 if sent_at is None else max(0.0, self.throttler.now() - sent_at)
-        level, size = answer.level if answer.level is not None else (None, None)
-        count, most = answer.burst if answer.burst is not None else (None, None)
-        args = ["release", "", *self._seed(key), repr(float(cost)), rid, "1" if sent else "0", repr(trip)]
-        args += [_number(level), _number(size), _number(answer.drip), _number(count), _number(most)]
-        return self.state.bucket_keys(key), args
+        if rid is None or local or not self._redis_up():
+            return
+        answer = Answer.from_headers(headers)
+        trip = round_trip(sent_at, self.throttler.now())
+        args = release_args(self._seed(key), cost, rid, answer, sent, trip)
+        try:
+            reply = yield self.state.bucket_keys(key), args
+        except self.state.errors() as error:
+            self._failed(error)  # the reservation lapses after reservation_ttl
+            return
+        self._noticed(key, reply[0])
 
     def abandon(self, key: str, cost: float) -> None:
         """Give back a reservation whose request never left; no I/O (a closing flow calls it):
@@ -160,9 +215,9 @@ class _Core:
         if rid is not None and rid.startswith(LOCAL):
             self.throttler.abandon(key, float(rid[len(LOCAL) :]))
         elif rid is not None:
-            call = self._release_args(key, cost, rid, Answer(), False, None)
+            args = release_args(self._seed(key), cost, rid, Answer(), False, None)
             with self._lock:
-                self._abandoned.append(call)
+                self._abandoned.append((self.state.bucket_keys(key), args))
 
     def _take_abandoned(self) -> list[Call]:
         with self._lock:
@@ -170,42 +225,47 @@ class _Core:
         return calls
 
 
+def _sync(steps: Callable[Concatenate[_Core, P], Steps[T]]) -> Callable[Concatenate[SharedBuckets, P], T]:
+    """A method of :class:`SharedBuckets` that makes the calls ``steps`` yields."""
+
+    def method(self: SharedBuckets, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        return self._drive(steps(self, *args, **kwargs))
+
+    return method
+
+
+def _async(
+    steps: Callable[Concatenate[_Core, P], Steps[T]],
+) -> Callable[Concatenate[AsyncSharedBuckets, P], Coroutine[Any, Any, T]]:
+    """A coroutine method of :class:`AsyncSharedBuckets` that makes the calls ``steps`` yields."""
+
+    async def method(self: AsyncSharedBuckets, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        return await self._drive(steps(self, *args, **kwargs))
+
+    return method
+
+
 class SharedBuckets(_Core):
     """The shared buckets for :class:`~lightspeed_pos.Client` (redis-py's synchronous client)."""
 
-    def _run(self, call: Call) -> Any:
-        keys, args = call
-        return self.state.bucket_script()(keys=keys, args=args)
-
-    def reserve(self, key: str, cost: float) -> float:
-        if not self._redis_up():
-            return self._local_reserve(key, cost)
-        call, rid = self._reserve_call(key, cost)
+    def _attempt(self, call: Call) -> Any:
+        """The script's reply to ``call``, or the error that kept it from Redis."""
         try:
-            for abandoned in self._take_abandoned():
-                self._run(abandoned)
-            result = self._run(call)
+            return self.state.bucket_script()(keys=call[0], args=call[1])
         except self.state.errors() as error:
-            self._failed(error)
-            return self._local_reserve(key, cost)
-        return self._reserved(key, cost, rid, result)
+            return error
 
-    def release(
-        self,
-        key: str,
-        cost: float,
-        headers: Mapping[str, str] | None,
-        *,
-        sent: bool = True,
-        sent_at: float | None = None,
-    ) -> None:
-        call = self._release_call(key, cost, headers, sent, sent_at)
-        if call is None or not self._redis_up():
-            return
+    def _drive(self, steps: Steps[T]) -> T:
+        reply: Any = None
         try:
-            self._noticed(key, self._run(call)[0])
-        except self.state.errors() as error:
-            self._failed(error)  # the reservation lapses after reservation_ttl
+            while True:
+                reply = self._attempt(self._resume(steps, reply))
+        except StopIteration as stop:
+            done: T = stop.value
+            return done
+
+    reserve = _sync(_Core._reserve_steps)
+    release = _sync(_Core._release_steps)
 
 
 class AsyncSharedBuckets(_Core):
@@ -218,17 +278,37 @@ class AsyncSharedBuckets(_Core):
         self._client: Any = None
         self._script: Any = None
 
-    async def _run(self, call: Call) -> Any:
-        keys, args = call
+    def _loop_script(self) -> Any:
+        """The script on the running event loop's asyncio client; ``None`` outside asyncio."""
         try:
             loop = asyncio.get_running_loop()
-        except RuntimeError:  # trio: redis-py's client in a worker thread
-            script = self.state.bucket_script()
-            return await anyio.to_thread.run_sync(lambda: script(keys=keys, args=args))
+        except RuntimeError:
+            return None
         if self._loop is not loop:  # connections belong to one event loop
             self._loop, self._client = loop, self.state.async_client()
             self._script = self._client.register_script(BUCKET_SCRIPT)
-        return await self._script(keys=keys, args=args)
+        return self._script
+
+    async def _attempt(self, call: Call) -> Any:
+        """The script's reply to ``call``, or the error that kept it from Redis."""
+        keys, args = call
+        try:
+            script = self._loop_script()
+            if script is None:  # trio: redis-py's client in a worker thread
+                script = self.state.bucket_script()
+                return await anyio.to_thread.run_sync(lambda: script(keys=keys, args=args))
+            return await script(keys=keys, args=args)
+        except self.state.errors() as error:
+            return error
+
+    async def _drive(self, steps: Steps[T]) -> T:
+        reply: Any = None
+        try:
+            while True:
+                reply = await self._attempt(self._resume(steps, reply))
+        except StopIteration as stop:
+            done: T = stop.value
+            return done
 
     async def aclose(self) -> None:
         """Close this client's asyncio connections to Redis."""
@@ -236,32 +316,5 @@ class AsyncSharedBuckets(_Core):
         if client is not None:
             await client.aclose()
 
-    async def reserve(self, key: str, cost: float) -> float:
-        if not self._redis_up():
-            return self._local_reserve(key, cost)
-        call, rid = self._reserve_call(key, cost)
-        try:
-            for abandoned in self._take_abandoned():
-                await self._run(abandoned)
-            result = await self._run(call)
-        except self.state.errors() as error:
-            self._failed(error)
-            return self._local_reserve(key, cost)
-        return self._reserved(key, cost, rid, result)
-
-    async def release(
-        self,
-        key: str,
-        cost: float,
-        headers: Mapping[str, str] | None,
-        *,
-        sent: bool = True,
-        sent_at: float | None = None,
-    ) -> None:
-        call = self._release_call(key, cost, headers, sent, sent_at)
-        if call is None or not self._redis_up():
-            return
-        try:
-            self._noticed(key, (await self._run(call))[0])
-        except self.state.errors() as error:
-            self._failed(error)
+    reserve = _async(_Core._reserve_steps)
+    release = _async(_Core._release_steps)
