@@ -6,9 +6,11 @@ import json
 import math
 from pathlib import Path
 
+import pytest
 from benchmarks.__main__ import SUITES, run_all
 
 
+@pytest.mark.timeout(360)  # every suite at tiny size, each in processes of its own: a minute, more under load
 def test_every_benchmark_runs_and_writes_well_formed_results(tmp_path: Path) -> None:
     json_path, md_path = tmp_path / "results.json", tmp_path / "benchmarks.md"
     rows = run_all("tiny", list(SUITES), json_path, md_path)
