@@ -6,30 +6,127 @@ pydantic would build their defaults on every validation, only for them to be rep
 
 :meth:`LazyRecord.many_from_wire` builds a listing page's records without validating them; the
 first typed access (``item.defaultCost``, in ``__getattr__``) or a pydantic operation that reads
-the fields (``model_dump``, copies, assignment) validates the record. A record read only through
-its raw dict (an export, a sync) is never validated. Records with the same keys share one fields
-set until one of them changes.
+the fields (``model_dump``, copies, assignment) validates the record, and with it, in one call,
+the records of its page still waiting, while the caller holds the page (a record refers to it
+weakly). A record read only through its raw dict (an export, a sync), in a page no typed access
+touched, is never validated. Records with the same keys share one fields set until one of them
+changes.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Self
 
 from pydantic import BaseModel, ValidationError
 
+from ._types import wire_validator
 from .errors import InvalidResponseError, InvalidValueError
 
-_FIELDS_SETS: dict[tuple[type, tuple[str, ...]], set[str]] = {}
-_MAX_FIELDS_SETS = 1024
+_SHAPES: dict[tuple[type, tuple[str, ...]], tuple[set[str], tuple[str, ...], bool]] = {}
+"""(model, a record's keys in order) -> the fields set and the extras' names of such records (and
+``True``: the fields set is shared)."""
+_MAX_SHAPES = 1024
+_READERS: dict[type, _WireReader] = {}
+_TYPED = "typed"
+"""``_lazy`` of a record whose typed values are set (validated with its page), its extras and
+fields set not yet."""
+_SLOTS_SET_LAST = frozenset({"__pydantic_extra__", "__pydantic_fields_set__"})
 
 
-def _shared_fields_set(model: type, keys: tuple[str, ...], fields_set: set[str]) -> set[str] | None:
-    """The one fields set of the records of ``model`` whose raw keys are ``keys`` (``None`` once
-    too many different ones were seen: the record then keeps its own)."""
-    found = _FIELDS_SETS.get((model, keys))
-    if found is None and len(_FIELDS_SETS) < _MAX_FIELDS_SETS:
-        found = _FIELDS_SETS.setdefault((model, keys), fields_set)
+class _Page(list[Any]):
+    """A listing page's records, as :meth:`LazyRecord.many_from_wire` returns them; each record
+    refers to it weakly, to validate the page's records together on the first typed access."""
+
+    __slots__ = ("__weakref__",)
+
+
+class _WireReader:
+    """How the records of one model are validated as the API sent them, into records of it.
+
+    The field types' native schemas (:func:`~lightspeed_pos._types.wire_validator`) read the
+    values without building an instance, a record or a page of them in one call. What a record's
+    keys make of it, its fields set (all its keys: the models have no aliases) and its extras'
+    names, is worked out once for all the records with the same keys, and the fields set shared
+    by them (2 KB saved a record).
+    """
+
+    __slots__ = ("fields", "many", "model", "one")
+
+    def __init__(self, model: type[LazyRecord]) -> None:
+        self.model = model
+        self.fields = frozenset(model.model_fields)
+        self.one = wire_validator(model)
+        self.many = wire_validator(model, many=True)
+
+    def read(self, record: LazyRecord, attributes: dict[str, Any]) -> bool:
+        """Set ``attributes``' validated values on ``record``; whether its fields set is shared.
+
+        A record the native schemas do not take goes through the field types' own conversions,
+        which give the value or raise the error as for any record.
+        """
+        if self.one is not None:
+            try:
+                values = self.one.validate_python(attributes)
+            except ValidationError:
+                pass
+            else:
+                object.__setattr__(record, "__dict__", values)
+                return self.complete(record, attributes)
+        done = self.model._validated(attributes)
+        set_slot = object.__setattr__
+        set_slot(record, "__dict__", done.__dict__)
+        set_slot(record, "__pydantic_extra__", done.__pydantic_extra__)
+        set_slot(record, "__pydantic_fields_set__", done.__pydantic_fields_set__)
+        return False
+
+    def read_page(self, page: list[Any], mark: Any) -> None:
+        """Set the typed values of the records of ``page`` still waiting with ``mark``, validated
+        in one call (their ``_lazy`` becomes ``_TYPED``). When one of them is not taken natively,
+        each is left to be validated alone (``_lazy`` True): its error is its own."""
+        model = self.model
+        waiting: list[tuple[LazyRecord, dict[str, Any]]] = []
+        for record in page:
+            state = record.__pydantic_private__ if type(record) is model else None
+            if state is not None and state["_lazy"] is mark:
+                waiting.append((record, state))
+        found = None
+        if self.many is not None:
+            try:
+                found = self.many.validate_python([state["_attributes"] for _, state in waiting])
+            except ValidationError:
+                pass
+        if found is None:
+            for _, state in waiting:
+                state["_lazy"] = True
+            return
+        set_slot = object.__setattr__
+        for (record, state), values in zip(waiting, found, strict=True):
+            set_slot(record, "__dict__", values)
+            state["_lazy"] = _TYPED
+
+    def complete(self, record: LazyRecord, attributes: dict[str, Any]) -> bool:
+        """Set the extras and the fields set of a record whose typed values are set; whether
+        its fields set is shared."""
+        keys = tuple(attributes)
+        fields_set, extras, shared = _SHAPES.get((self.model, keys)) or self._shape(keys)
+        set_slot = object.__setattr__
+        set_slot(record, "__pydantic_extra__", {name: attributes[name] for name in extras})
+        set_slot(record, "__pydantic_fields_set__", fields_set)
+        return shared
+
+    def _shape(self, keys: tuple[str, ...]) -> tuple[set[str], tuple[str, ...], bool]:
+        extras = tuple(key for key in keys if key not in self.fields)
+        if len(_SHAPES) >= _MAX_SHAPES:  # too many different ones seen: each record its own
+            return set(keys), extras, False
+        return _SHAPES.setdefault((self.model, keys), (set(keys), extras, True))
+
+
+def _reader(model: type[LazyRecord]) -> _WireReader:
+    found = _READERS.get(model)
+    if found is None:
+        found = _READERS.setdefault(model, _WireReader(model))
     return found
 
 
@@ -74,27 +171,42 @@ class LazyRecord(BaseModel):
         is never validated. A value of the wrong type then raises :class:`InvalidResponseError`
         at that first access instead of here.
         """
-        resource = cls.__new__(cls) if lazy else cls._validated(attributes, given=given)
+        shared = False
+        if lazy:
+            resource = cls.__new__(cls)
+        elif given:
+            resource = cls._validated(attributes, given=True)
+        else:
+            resource = cls.__new__(cls)
+            shared = _reader(cls).read(resource, attributes)
         object.__setattr__(
             resource,
             "__pydantic_private__",
-            {"_attributes": attributes, "_collection": collection, "_relations": {}, "_lazy": lazy},
+            {
+                "_attributes": attributes,
+                "_collection": collection,
+                "_relations": {},
+                "_lazy": lazy,
+                "_shared_fields": shared,
+            },
         )
         return resource
 
     @classmethod
     def many_from_wire(cls, records: list[dict[str, Any]], collection: Any) -> list[Self]:
-        """The records of a listing page, each validated on its first typed access (the hot path of
-        every listing: one allocation of the record and one of its state, nothing else)."""
+        """The records of a listing page, validated together on the first typed access of one
+        of them while the page is held (else each on its own first typed access). The hot path of
+        every listing: one allocation of the record and one of its state, nothing else."""
         new = cls.__new__
         set_slot = object.__setattr__
-        found = []
+        found = _Page()
+        mark = weakref.ref(found)
         for attributes in records:
             resource = new(cls)
             set_slot(
                 resource,
                 "__pydantic_private__",
-                {"_attributes": attributes, "_collection": collection, "_relations": None, "_lazy": True},
+                {"_attributes": attributes, "_collection": collection, "_relations": None, "_lazy": mark},
             )
             found.append(resource)
         return found
@@ -137,20 +249,25 @@ class LazyRecord(BaseModel):
     def _ensure_validated(self) -> None:
         """Validate a lazily built record now (once): its typed fields and extras appear."""
         state = self._state()
-        if not state["_lazy"]:
-            return
-        # Validated into a fresh instance, whose parts are then taken: the record's private state
-        # is never touched, so a thread reading ``attributes`` meanwhile sees it whole.
-        attributes = state["_attributes"]
-        done = type(self)._validated(attributes)
-        object.__setattr__(self, "__dict__", done.__dict__)
-        object.__setattr__(self, "__pydantic_extra__", done.__pydantic_extra__)
-        # Records with the same keys have the same fields set: they share one (2 KB saved a
-        # record), copied by the first assignment (``_own_fields_set``).
-        fields_set = done.__pydantic_fields_set__
-        shared = _shared_fields_set(type(self), tuple(attributes), fields_set)
-        object.__setattr__(self, "__pydantic_fields_set__", fields_set if shared is None else shared)
-        state["_shared_fields"] = shared is not None
+        if state["_lazy"]:
+            self._validate_now(state)
+
+    def _validate_now(self, state: dict[str, Any]) -> None:
+        # ``_lazy``: True (to be validated alone), a weak reference to the record's page (to be
+        # validated with it), or ``_TYPED`` (the typed values set, the rest to do). The values are
+        # set slot by slot; the record's private state is never touched but for its flags, so a
+        # thread reading ``attributes`` meanwhile sees it whole. A shared fields set is copied by
+        # the first assignment (``_own_fields_set``).
+        reader = _reader(type(self))
+        mark = state["_lazy"]
+        if mark is not True and mark is not _TYPED:
+            page = mark()
+            if page is not None:
+                reader.read_page(page, mark)
+        if state["_lazy"] is _TYPED:
+            state["_shared_fields"] = reader.complete(self, state["_attributes"])
+        else:
+            state["_shared_fields"] = reader.read(self, state["_attributes"])
         state["_lazy"] = False
 
     def _own_fields_set(self) -> None:
@@ -164,10 +281,12 @@ class LazyRecord(BaseModel):
     if not TYPE_CHECKING:  # as pydantic's own: a type checker still refuses unknown attributes
 
         def __getattr__(self, name: str) -> Any:
-            if not name.startswith("__"):
+            # The extras and the fields set are read from their slots, by pydantic too: they are
+            # set with the rest of the record's validation, typed values set or not.
+            if not name.startswith("__") or name in _SLOTS_SET_LAST:
                 state = self.__pydantic_private__
                 if state is not None and state["_lazy"]:
-                    self._ensure_validated()
+                    self._validate_now(state)
                     return getattr(self, name)
             return super().__getattr__(name)
 

@@ -8,15 +8,27 @@ or ``4.39`` for money, ``True`` for a flag, a ``datetime`` or ``date``) and conv
 wire would have carried it: ``4.39`` -> ``Decimal("4.39")``, an int into a text field -> ``"2"``,
 ``True`` into a text field -> ``"true"``. Only a value that cannot be converted is an error
 (``"abc"`` for an id, ``1.5`` for an id, a dict for a date).
+
+Each type also carries a native schema for the strings the API sends (:func:`wire_validator`):
+pydantic-core reads ``"135"``, ``"6.5"``, ``"true"``, an ISO time with its offset and ``""``
+without calling Python. A record read from the API is validated with it first; anything it does
+not take (a value given by a user, a naive time, an unexpected form, a wrong value) goes through
+the conversions above, which decide the value or word the error exactly as before.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator, BeforeValidator, GetCoreSchemaHandler
+from pydantic_core import CoreSchema, SchemaValidator
+from pydantic_core import core_schema as cs
+
+_NATIVE = "lightspeed_pos.wire"
+"""The metadata key of a field type's native schema for the wire's strings."""
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -108,10 +120,80 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
     return value
 
 
-WireInt = Annotated[int | None, BeforeValidator(_to_int)]
-WireDecimal = Annotated[Decimal | None, BeforeValidator(_to_decimal)]
-WireBool = Annotated[bool | None, BeforeValidator(_to_bool)]
-WireDatetime = Annotated[dt.datetime | None, BeforeValidator(_to_datetime), AfterValidator(_aware)]
-WireStr = Annotated[str | None, BeforeValidator(wire_text)]
+def _blank_or(schema: CoreSchema) -> CoreSchema:
+    """``schema``, ``""`` read as ``None``, or ``None``: all in pydantic-core. ``""`` matches the
+    literal, then a step that refuses everything gives its default, ``None``."""
+    blank = cs.chain_schema(
+        [cs.literal_schema([""]), cs.with_default_schema(cs.none_schema(), default=None, on_error="default")]
+    )
+    return cs.nullable_schema(cs.union_schema([schema, blank], mode="left_to_right"))
 
-__all__ = ["WireBool", "WireDatetime", "WireDecimal", "WireInt", "WireStr", "wire_text"]
+
+@dataclass(frozen=True)
+class _Wire:
+    """Marks a field type with its native schema for the wire (``Annotated`` metadata, last)."""
+
+    native: CoreSchema
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        schema = handler(source)
+        return cast(
+            "CoreSchema", {**schema, "metadata": {**schema.get("metadata", {}), _NATIVE: self.native}}
+        )
+
+
+def _native(schema: Any) -> Any:
+    """``schema`` with each wire field type replaced by its native schema (copied where changed)."""
+    if isinstance(schema, dict):
+        native = (schema.get("metadata") or {}).get(_NATIVE)
+        return native if native is not None else {key: _native(value) for key, value in schema.items()}
+    if isinstance(schema, list | tuple):
+        return type(schema)(_native(value) for value in schema)
+    return schema
+
+
+def wire_validator(model: type[Any], *, many: bool = False) -> SchemaValidator | None:
+    """A validator of a record of ``model`` as the API sends it (of a list of them: ``many``),
+    natively, with no instance built.
+
+    Its output is a dict of the values of all the model's fields (a missing one at its default);
+    keys that are not fields are left out (what they make, extras and the fields set, the caller
+    knows from the keys alone). ``None`` when the model's schema is not a plain model of fields
+    without aliases (its own validator is then the one).
+    """
+    schema = model.__pydantic_core_schema__
+    if schema["type"] != "model" or schema["schema"]["type"] != "model-fields":
+        return None
+    model_fields = schema["schema"]["fields"]
+    if any("validation_alias" in field for field in model_fields.values()):
+        return None
+    fields = {
+        name: cs.typed_dict_field(_native(field["schema"]), required=False)
+        for name, field in model_fields.items()
+    }
+    record = cs.typed_dict_schema(fields, extra_behavior="ignore", total=False)
+    return SchemaValidator(cs.list_schema(record) if many else record)
+
+
+_STRICT_TEXT = cs.str_schema(strict=True)
+
+WireInt = Annotated[int | None, BeforeValidator(_to_int), _Wire(_blank_or(cs.int_schema()))]
+WireDecimal = Annotated[
+    Decimal | None,
+    BeforeValidator(_to_decimal),
+    _Wire(_blank_or(cs.chain_schema([_STRICT_TEXT, cs.decimal_schema()]))),
+]
+WireBool = Annotated[
+    bool | None,
+    BeforeValidator(_to_bool),
+    _Wire(_blank_or(cs.chain_schema([_STRICT_TEXT, cs.bool_schema()]))),
+]
+WireDatetime = Annotated[
+    dt.datetime | None,
+    BeforeValidator(_to_datetime),
+    AfterValidator(_aware),
+    _Wire(_blank_or(cs.chain_schema([_STRICT_TEXT, cs.datetime_schema(tz_constraint="aware")]))),
+]
+WireStr = Annotated[str | None, BeforeValidator(wire_text), _Wire(cs.nullable_schema(_STRICT_TEXT))]
+
+__all__ = ["WireBool", "WireDatetime", "WireDecimal", "WireInt", "WireStr", "wire_text", "wire_validator"]

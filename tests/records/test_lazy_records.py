@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import pickle
 import threading
+import weakref
 from decimal import Decimal
 from typing import Any
 
@@ -171,3 +172,84 @@ def test_records_share_a_fields_set_until_one_changes() -> None:
     assert first.__pydantic_fields_set__ is not second.__pydantic_fields_set__
     first.model_fields_set.add("x")  # the set handed out is the record's own
     assert "x" not in items([{"itemID": "3", "description": "c"}])[0].model_fields_set
+
+
+def one_page(records: list[dict[str, Any]] = RECORDS) -> list[ls.Item]:
+    """The records of one page, as ``each_page`` gives them (the page held while it is read)."""
+    return next(iter(listing([dict(r) for r in records]).account(1).items.each_page()))
+
+
+def test_a_held_page_is_validated_together_on_its_first_typed_access() -> None:
+    page = one_page()
+    first, second = page
+    assert first.itemID == 1 and not is_lazy(first)
+    assert second.__dict__["itemID"] == 2  # its typed values too, from the same call
+    assert second.timeStamp is not None and second.timeStamp.utcoffset() is not None
+    assert second.model_extra == {} and second.model_fields_set == {
+        "itemID",
+        "description",
+        "defaultCost",
+        "timeStamp",
+    }
+    assert not is_lazy(second)
+    assert second.model_dump() == ls.Item.from_wire(dict(RECORDS[1])).model_dump()
+
+
+def test_records_validated_with_their_page_share_a_fields_set_and_keep_their_extras() -> None:
+    page = one_page(
+        [{"itemID": "1", "Prices": {"ItemPrice": []}}, {"itemID": "2", "Prices": {"ItemPrice": [1]}}]
+    )
+    assert page[0].itemID == 1
+    assert page[1].__pydantic_fields_set__ is page[0].__pydantic_fields_set__ == {"itemID", "Prices"}
+    assert page[1].Prices == {"ItemPrice": [1]}  # type: ignore[attr-defined]
+    assert page[1].model_extra == {"Prices": {"ItemPrice": [1]}}
+    page[1].description = "changed"
+    assert page[0].model_fields_set == {"itemID", "Prices"}
+
+
+def test_a_wrong_record_in_a_page_fails_alone_at_its_own_typed_access() -> None:
+    page = one_page([{"itemID": "1"}, {"itemID": "2", "defaultCost": "lots"}, {"itemID": "3"}])
+    good, bad, other = page
+    assert good.itemID == 1 and other.itemID == 3
+    assert bad.attributes["defaultCost"] == "lots" and is_lazy(bad)
+    with pytest.raises(ls.InvalidResponseError, match="'defaultCost'"):
+        _ = bad.itemID
+
+
+def test_records_do_not_keep_their_page_alive_and_validate_alone_without_it() -> None:
+    page = ls.Item.many_from_wire([dict(r) for r in RECORDS], None)
+    held = weakref.ref(page)
+    first, second = page
+    del page
+    assert held() is None  # the records refer to their page weakly: no cycle to collect
+    assert first.defaultCost == Decimal("4.50") and not is_lazy(first)
+    assert is_lazy(second)  # validated alone: its page is gone
+    assert second.itemID == 2 and second.defaultCost is None
+
+
+def test_a_record_read_only_through_attributes_in_a_held_page_is_never_validated() -> None:
+    page = one_page()
+    assert [record.attributes["itemID"] for record in page] == ["1", "2"] and repr(page[1])
+    assert all(is_lazy(record) and record.__dict__ == {} for record in page)
+
+
+def test_threads_validating_one_page_at_once_agree() -> None:
+    page = one_page([{"itemID": str(n), "defaultCost": f"{n}.25", "Prices": {"n": n}} for n in range(1, 200)])
+    seen: list[tuple[Any, ...]] = []
+    lock = threading.Lock()
+
+    def read() -> None:
+        for record in page:
+            value = (record.itemID, record.defaultCost, record.Prices, record.attributes)  # type: ignore[attr-defined]
+            with lock:
+                seen.append(value)
+
+    run_threads([read] * 4)
+    assert len(seen) == 4 * len(page)
+    for item_id, cost, prices, attributes in seen:
+        assert cost == Decimal(f"{item_id}.25") and prices == {"n": item_id}
+        assert attributes["itemID"] == str(item_id)
+    assert all(
+        not is_lazy(record) and record.model_extra == {"Prices": record.attributes["Prices"]}
+        for record in page
+    )
