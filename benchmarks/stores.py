@@ -29,6 +29,7 @@ import lightspeed_pos as ls
 from ._harness import Row
 from ._minimal import MinimalServer, Options, minimal_server
 from ._served import StaticHolder
+from .overhead import Target, raw_async
 
 NAME = "stores"
 SECTION = "Stores per core (accounts at drip 1/s, one process)"
@@ -52,6 +53,16 @@ SIZES = {
     "full": Sizes(ladder=(100, 250, 500, 1000), warm_up=5.0, seconds=10.0, targets=True),
     "tiny": Sizes(ladder=(3,), warm_up=1.0, seconds=1.5, targets=False),
 }
+FLOOR_REQUESTS = {"full": 2000, "tiny": 40}
+
+
+def transport_floor(size: str) -> float:
+    """CPU ms per request of raw ``httpx2.AsyncClient`` + ``json.loads`` reading the same pages in
+    20 tasks, unthrottled: what any client on httpx2's async transport spends at the least."""
+    with minimal_server(Options(mode="open")) as server:
+        target = Target(server.base_url, 1, "benchmark")
+        raw_async(target, 40, 20)  # warm up
+        return raw_async(target, FLOOR_REQUESTS[size], 20).cpu_ms
 
 
 def serve(server: MinimalServer, accounts: int, warm_up: float, seconds: float) -> dict[str, Any]:
@@ -110,6 +121,7 @@ def run(size: str = "full") -> list[Row]:
     with minimal_server(Options(mode="limited", pages=1_000_000)) as server:
         for accounts in sizes.ladder:
             steps.append(serve(server, accounts, sizes.warm_up, sizes.seconds))
+    floor_ms = transport_floor(size)
     rows = []
     for step in steps:
         row = Row(
@@ -139,6 +151,8 @@ def run(size: str = "full") -> list[Row]:
             "largest_served_here": max(served, default=0),
             "cores": os.cpu_count(),
             "load_average": os.getloadavg()[0],
+            "raw_async_floor": round(1000.0 / floor_ms),
+            "raw_async_cpu_ms_per_req": floor_ms,
         },
     )
     if sizes.targets:

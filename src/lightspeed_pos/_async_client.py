@@ -15,11 +15,12 @@ import httpx2
 
 from ._async_collection import AsyncCollection
 from ._auth import AsyncTokens
-from ._base_client import DEFAULT_BASE_URL, DEFAULT_LIMITS, DEFAULT_TIMEOUT, BaseClient
+from ._base_client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, BaseClient
 from ._body import DEFAULT_MAX_RESPONSE_SIZE
 from ._collection_base import Op
 from ._flow import Event, Flow, GetToken, Refresh, Release, RequestSpec, Reserve, Send, Sleep
 from ._retry import RetryPolicy
+from ._transport import own_async_http
 from ._wire import ParamsInput, decode_json
 from .errors import InvalidResponseError
 from .events import EventHooks
@@ -70,8 +71,7 @@ class AsyncClient(BaseClient):
     ) -> None:
         super().__init__(
             oauth_token_holder,
-            http=http_client
-            or httpx2.AsyncClient(transport=transport, timeout=timeout, verify=verify, limits=DEFAULT_LIMITS),
+            http=http_client or own_async_http(transport, timeout, verify),
             owns_http=http_client is None,
             sleep=sleep,
             base_url=base_url,

@@ -25,9 +25,6 @@ from .telemetry import StreamRun, Telemetry, default_telemetry
 
 DEFAULT_BASE_URL = "https://api.lightspeedapp.com/API/V3"
 DEFAULT_TIMEOUT = 30.0
-DEFAULT_LIMITS = httpx2.Limits(max_connections=100, max_keepalive_connections=100)
-"""Connections kept open between requests: as many as may be open at once (httpx2 keeps 20), so
-that a client serving many stores does not reconnect after every wave of requests."""
 
 
 def is_legacy(base_url: str) -> bool:

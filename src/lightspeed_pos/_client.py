@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 import httpx2
 
 from ._auth import SyncTokens
-from ._base_client import DEFAULT_BASE_URL, DEFAULT_LIMITS, DEFAULT_TIMEOUT, BaseClient
+from ._base_client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, BaseClient
 from ._body import DEFAULT_MAX_RESPONSE_SIZE
 from ._collection import Collection
 from ._collection_base import Op
 from ._flow import Event, Flow, GetToken, Refresh, Release, RequestSpec, Reserve, Send, Sleep
 from ._retry import RetryPolicy
+from ._transport import DEFAULT_LIMITS
 from ._wire import ParamsInput, decode_json
 from .errors import InvalidResponseError
 from .events import EventHooks

@@ -236,6 +236,7 @@ def request_flow(settings: FlowSettings, spec: RequestSpec) -> Flow:
     attempt = rate_limited = 0
     refreshes = 0
     own_refresh = False  # whether the last refresh was this request's own (not another's)
+    waited = False  # whether this request waited for the bucket since its last refresh
     unknown = False  # whether an earlier attempt may have been applied without the client knowing
     buckets = settings.buckets or settings.throttler
     while True:
@@ -244,6 +245,7 @@ def request_flow(settings: FlowSettings, spec: RequestSpec) -> Flow:
             wait = min(wait, settings.policy.max_retry_after)
             logger.debug("bucket %s: waiting %.3fs before %s %s", key, wait, spec.method, url.path)
             yield Sleep(wait, "bucket")
+            waited = True
         try:
             token: str = yield GetToken(key)
             request = build_request(settings, spec, token, url)
@@ -292,12 +294,15 @@ def request_flow(settings: FlowSettings, spec: RequestSpec) -> Flow:
             logger.debug("404 on the retry of DELETE %s: an earlier attempt deleted it", url.path)
             response.extensions[ALREADY_DONE] = True
             return response
-        if status == 401 and not own_refresh and refreshes < MAX_REFRESHES:
+        if status == 401 and (not own_refresh or waited) and refreshes < MAX_REFRESHES:
             # Refresh and replay once. When the token this request was refused with came from
-            # another thread's refresh (and expired while this one waited), one more is allowed.
+            # another thread's refresh, or from its own but the request then waited for the bucket
+            # (the token may have expired meanwhile), one more is allowed: a token refused as soon
+            # as it was refreshed is not refreshed again.
             refreshes += 1
             logger.debug("401 on %s %s: refreshing the access token", spec.method, url.path)
             own_refresh = yield Refresh(token, key)
+            waited = False
             continue
         error_response = error_from_response(response)
         if isinstance(error_response, RateLimitError):

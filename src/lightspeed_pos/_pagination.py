@@ -9,6 +9,7 @@ that brings no record the listing has not already seen (the same records under n
 from __future__ import annotations
 
 import json
+from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -72,37 +73,71 @@ def read_page(
     return Page(found, PageRequest(request.url, params), count)
 
 
-def record_key(record: Mapping[str, Any], id_field: str) -> int:
-    """What identifies a record in a listing: a hash of its id, or of its content when it has none."""
+_NO_ID = frozenset((None, "", "0", 0))
+
+
+def record_key(record: Mapping[str, Any], id_field: str) -> str | int:
+    """What identifies a record in a listing: its id as text, or a hash of its content when it has
+    none."""
     value = record.get(id_field)
-    if value not in (None, "", "0"):
-        return hash(str(value))
+    if isinstance(value, str | int) and value not in _NO_ID:
+        return str(value)
     return hash(json.dumps(record, sort_keys=True, default=str))
+
+
+RECENT_PAGES = 64
+"""How many of a listing's last pages :class:`PageGuard` remembers the records of."""
 
 
 @dataclass
 class PageGuard:
     """Refuses a next page the listing already fetched, one on another host, and a page of records
-    the listing already had."""
+    the listing already had among its last :data:`RECENT_PAGES` pages.
+
+    Its memory stays flat however long the listing: a hash of each request (a few dozen bytes a
+    page) and the record keys of the recent pages only. A server repeating the same records
+    under new cursors repeats them within a page or two, not after thousands of new ones.
+    """
 
     origin: httpx2.URL
-    seen: set[tuple[str, Params | None]] = field(default_factory=set)
-    records: set[int] = field(default_factory=set)
-    """Hashes of the records of the listing so far (ids: a few megabytes for 100,000 records)."""
+    seen: set[int] = field(default_factory=set)
+    """Hashes of the requests of the listing so far."""
+    recent: deque[set[Any]] = field(default_factory=deque)
+    """The record keys (:func:`record_key`) of each of the last pages, oldest first."""
+    counts: dict[Any, int] = field(default_factory=dict)
+    """How many of the recent pages hold each record key (their union, counted)."""
 
     def brings_news(self, found: Sequence[Mapping[str, Any]], id_field: str, request: PageRequest) -> None:
-        """Refuse a page whose records the listing already fetched, all of them."""
-        keys = {record_key(record, id_field) for record in found}
-        if keys and keys <= self.records:
+        """Refuse a page whose records the listing already fetched in its recent pages, all of them."""
+        try:
+            ids = {record.get(id_field) for record in found}
+        except TypeError:  # an id that is a list or an object: a hostile answer, read slowly
+            ids = set()
+        if ids and len(ids) == len(found) and not ids & _NO_ID:
+            keys: set[Any] = ids  # the wire's id strings, all different: the common case, cheaply
+        else:
+            keys = {record_key(record, id_field) for record in found}
+        counts = self.counts
+        if keys and all(key in counts for key in keys):
             raise InvalidResponseError(
                 f"the API answered a page of {len(found)} records the listing already had "
                 f"({request.url}); stopping rather than looping"
             )
-        self.records |= keys
+        for key in keys:
+            counts[key] = counts.get(key, 0) + 1
+        self.recent.append(keys)
+        if len(self.recent) > RECENT_PAGES:
+            for key in self.recent.popleft():
+                left = counts[key] - 1
+                if left:
+                    counts[key] = left
+                else:
+                    del counts[key]
 
     def new_listing(self) -> None:
         """Forget the records: the next part of a split query is a listing of its own."""
-        self.records.clear()
+        self.recent.clear()
+        self.counts.clear()
 
     def check(self, request: PageRequest) -> None:
         url = request.parsed if request.parsed is not None else httpx2.URL(request.url)
@@ -111,7 +146,7 @@ class PageGuard:
                 f"the API pointed the next page at another host ({url.scheme}://{url.host}); "
                 "the client only sends its token to its own base URL"
             )
-        key = (request.url, request.params)
+        key = hash((request.url, request.params))
         if key in self.seen:
             raise InvalidResponseError(f"the API returned the same next page twice ({request.url}); stopping")
         self.seen.add(key)

@@ -21,6 +21,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "src" / "lightspeed_pos"
 
 CORE = {"_catalog", "_paths", "_cost", "_wire", "_json", "_pagination", "_retry", "_ratelimit", "_flow"}
 CORE |= {"_body", "_querystring", "_querycheck", "query", "_redact", "errors", "_version", "events"}
+CORE |= {"_transport"}
 MODELS = {"_types", "_binding", "_lazy_record", "_resource", "models"}
 """And every ``models.<domain>`` but ``models.account``."""
 API = {"_collection_base", "_collection", "_async_collection", "_related", "_children", "models.account"}

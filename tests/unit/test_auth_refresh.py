@@ -83,3 +83,50 @@ def test_concurrent_401s_refresh_once() -> None:
     assert not errors
     assert seen_stale.is_set()
     assert holder.refresh_count == 1
+
+
+def test_a_token_refreshed_then_kept_waiting_by_the_bucket_may_be_refreshed_again() -> None:
+    """A token that expired while its request waited for the bucket after the refresh is not
+    evidence that refreshing fails: one more refresh (up to the flow's bound); refused at once, none."""
+    from lightspeed_pos._flow import (
+        FlowSettings,
+        GetToken,
+        Refresh,
+        Release,
+        RequestSpec,
+        Reserve,
+        Send,
+        Sleep,
+        request_flow,
+    )
+
+    def walk(wait_after_refresh: float) -> list[str]:
+        client = ls.Client(ExampleTokenHolder("t"), transport=accepting("never"))
+        settings: FlowSettings = client._settings
+        flow = request_flow(settings, RequestSpec("GET", f"{client.base_url}/Account.json"))
+        steps: list[str] = []
+        answer: object = None
+        refreshed = 0
+        try:
+            while True:
+                step = flow.send(answer)
+                steps.append(type(step).__name__)
+                answer = None
+                if isinstance(step, Reserve):
+                    answer = wait_after_refresh if refreshed and steps.count("Sleep") < refreshed else 0.0
+                elif isinstance(step, GetToken):
+                    answer = "token"
+                elif isinstance(step, Send):
+                    answer = httpx2.Response(401, json=DENIED, request=step.request)
+                elif isinstance(step, Refresh):
+                    refreshed += 1
+                    answer = True  # this request's own refresh
+                assert isinstance(step, Reserve | Sleep | GetToken | Send | Release | Refresh)
+        except ls.UnauthorizedError:
+            pass
+        finally:
+            client.close()
+        return steps
+
+    assert walk(0.0).count("Refresh") == 1  # refused right after its own refresh: given up
+    assert walk(5.0).count("Refresh") == 3  # kept waiting each time: refreshed up to the bound

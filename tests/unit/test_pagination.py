@@ -111,3 +111,40 @@ def test_count_uses_count_1_on_v3() -> None:
     assert client.account(1).items.count() == 764
     assert seen[0].url.params["count"] == "1"
     assert "limit" not in seen[0].url.params
+
+
+def test_guard_memory_stays_flat_over_a_long_listing() -> None:
+    from lightspeed_pos._pagination import RECENT_PAGES
+
+    guard = PageGuard(httpx2.URL(BASE))
+    for number in range(RECENT_PAGES * 5):
+        request = PageRequest(f"{BASE}/Account/1/Item.json?after={number}")
+        guard.check(request)
+        guard.brings_news([{"itemID": str(number * 100 + k)} for k in range(100)], "itemID", request)
+    assert len(guard.recent) == RECENT_PAGES
+    assert len(guard.counts) == RECENT_PAGES * 100
+    # a page the recent pages already had is still refused; one of long ago is taken (its cursor is new)
+    recent = [{"itemID": str((RECENT_PAGES * 5 - 1) * 100 + k)} for k in range(100)]
+    with pytest.raises(ls.InvalidResponseError, match="already had"):
+        guard.brings_news(recent, "itemID", PageRequest(f"{BASE}/Account/1/Item.json?after=again"))
+    guard.brings_news([{"itemID": str(k)} for k in range(100)], "itemID", PageRequest(f"{BASE}/x"))
+
+
+def test_guard_forgets_records_at_a_new_listing_but_not_requests() -> None:
+    guard = PageGuard(httpx2.URL(BASE))
+    request = PageRequest(f"{BASE}/Account/1/Item.json?after=a")
+    guard.check(request)
+    guard.brings_news([{"itemID": "1"}], "itemID", request)
+    guard.new_listing()
+    guard.brings_news([{"itemID": "1"}], "itemID", request)
+    with pytest.raises(ls.InvalidResponseError, match="same next page"):
+        guard.check(request)
+
+
+def test_guard_reads_odd_ids() -> None:
+    guard = PageGuard(httpx2.URL(BASE))
+    odd: list[dict[str, Any]] = [{"itemID": ["1"]}, {"itemID": {"a": 1}}, {"itemID": "0", "x": "1"}, {}]
+    guard.brings_news(odd, "itemID", PageRequest(f"{BASE}/a"))
+    with pytest.raises(ls.InvalidResponseError, match="already had"):
+        guard.brings_news(odd, "itemID", PageRequest(f"{BASE}/b"))
+    guard.brings_news([{"itemID": "1"}, {"itemID": "1"}], "itemID", PageRequest(f"{BASE}/c"))
