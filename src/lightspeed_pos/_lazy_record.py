@@ -86,23 +86,25 @@ class _WireReader:
         in one call (their ``_lazy`` becomes ``_TYPED``). When one of them is not taken natively,
         each is left to be validated alone (``_lazy`` True): its error is its own."""
         model = self.model
-        waiting: list[tuple[LazyRecord, dict[str, Any]]] = []
+        records: list[LazyRecord] = []
+        states: list[dict[str, Any]] = []
         for record in page:
             state = record.__pydantic_private__ if type(record) is model else None
             if state is not None and state["_lazy"] is mark:
-                waiting.append((record, state))
+                records.append(record)
+                states.append(state)
         found = None
         if self.many is not None:
             try:
-                found = self.many.validate_python([state["_attributes"] for _, state in waiting])
+                found = self.many.validate_python([state["_attributes"] for state in states])
             except ValidationError:
                 pass
         if found is None:
-            for _, state in waiting:
+            for state in states:
                 state["_lazy"] = True
             return
         set_slot = object.__setattr__
-        for (record, state), values in zip(waiting, found, strict=True):
+        for record, state, values in zip(records, states, found, strict=True):
             set_slot(record, "__dict__", values)
             state["_lazy"] = _TYPED
 

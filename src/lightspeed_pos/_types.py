@@ -181,18 +181,18 @@ WireInt = Annotated[int | None, BeforeValidator(_to_int), _Wire(_blank_or(cs.int
 WireDecimal = Annotated[
     Decimal | None,
     BeforeValidator(_to_decimal),
-    _Wire(_blank_or(cs.chain_schema([_STRICT_TEXT, cs.decimal_schema()]))),
+    _Wire(_blank_or(cs.decimal_schema())),
 ]
 WireBool = Annotated[
     bool | None,
     BeforeValidator(_to_bool),
-    _Wire(_blank_or(cs.chain_schema([_STRICT_TEXT, cs.bool_schema()]))),
+    _Wire(_blank_or(cs.bool_schema())),
 ]
 WireDatetime = Annotated[
     dt.datetime | None,
     BeforeValidator(_to_datetime),
     AfterValidator(_aware),
-    _Wire(_blank_or(cs.chain_schema([_STRICT_TEXT, cs.datetime_schema(tz_constraint="aware")]))),
+    _Wire(_blank_or(cs.datetime_schema(tz_constraint="aware"))),
 ]
 WireStr = Annotated[str | None, BeforeValidator(wire_text), _Wire(cs.nullable_schema(_STRICT_TEXT))]
 
